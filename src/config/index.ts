@@ -1,0 +1,11 @@
+export { configSchema, environmentSchema } from './schema.js';
+export type { CastellanConfig, Environment } from './schema.js';
+export {
+  CONFIG_FILE,
+  ConfigError,
+  readEnvironment,
+  parseConfig,
+  loadConfig,
+  formatIssues,
+} from './load.js';
+export type { ConfigErrorCode, EnvironmentSettings } from './load.js';

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+/** The environments packs are admitted to; rules tighten toward prod. */
+export const environmentSchema = z.enum(['dev', 'staging', 'prod']);
+export type Environment = z.infer<typeof environmentSchema>;
+
+const storeSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('sqlite'),
+    /** Relative paths resolve against the home folder. */
+    path: z.string().min(1).default('castellan.db'),
+  }),
+  z.object({
+    kind: z.literal('postgres'),
+    url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL'),
+    /** A PostgreSQL schema to keep Castellan's tables in (tests use one per suite). */
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier')
+      .default('public'),
+  }),
+]);
+
+/** One zod schema for every setting; defaults make an empty file a working embedded setup. */
+export const configSchema = z
+  .object({
+    organisation: z
+      .object({
+        id: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes')
+          .default('default'),
+        name: z.string().min(1).max(200).default('Demo organisation'),
+      })
+      .strict()
+      .default({ id: 'default', name: 'Demo organisation' }),
+    environment: environmentSchema.default('dev'),
+    store: storeSchema.default({ kind: 'sqlite', path: 'castellan.db' }),
+    server: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(7300),
+        bodyLimitBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(16 * 1024 * 1024)
+          .default(1024 * 1024),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 7300, bodyLimitBytes: 1024 * 1024 }),
+    tokens: z
+      .object({
+        issuer: z.string().min(1).default('castellan'),
+        audience: z.string().min(1).default('castellan-gate'),
+        /** Capability token lifetime; the design caps it at 15 minutes. */
+        ttlSeconds: z.number().int().min(10).max(900).default(900),
+        clockToleranceSeconds: z.number().int().min(0).max(300).default(5),
+      })
+      .strict()
+      .default({
+        issuer: 'castellan',
+        audience: 'castellan-gate',
+        ttlSeconds: 900,
+        clockToleranceSeconds: 5,
+      }),
+    sandbox: z
+      .object({
+        /** `bwrap` runs steps under bubblewrap; `refuse` denies every sandboxed step. */
+        driver: z.enum(['bwrap', 'refuse']).default('bwrap'),
+        bwrapPath: z.string().min(1).default('bwrap'),
+        timeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+        maxOutputBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(64 * 1024 * 1024)
+          .default(1024 * 1024),
+      })
+      .strict()
+      .default({ driver: 'bwrap', bwrapPath: 'bwrap', timeoutMs: 10_000, maxOutputBytes: 1024 * 1024 }),
+    packs: z
+      .object({
+        /** Folders holding one pack per sub-folder; relative paths resolve against the home. */
+        paths: z.array(z.string().min(1)).default(['packs']),
+        /** Environments where a local, unsigned pack may load. */
+        allowUnsignedIn: z.array(environmentSchema).default(['dev']),
+      })
+      .strict()
+      .default({ paths: ['packs'], allowUnsignedIn: ['dev'] }),
+    policy: z
+      .object({
+        /** Folder of `.cedar` files loaded as the enforced policy set at start-up. */
+        dir: z.string().min(1).default('policies'),
+      })
+      .strict()
+      .default({ dir: 'policies' }),
+    approvals: z
+      .object({
+        expiresAfterSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .max(30 * 24 * 3600)
+          .default(24 * 3600),
+      })
+      .strict()
+      .default({ expiresAfterSeconds: 24 * 3600 }),
+    runs: z
+      .object({
+        maxSteps: z.number().int().min(1).max(10_000).default(50),
+      })
+      .strict()
+      .default({ maxSteps: 50 }),
+  })
+  .strict();
+
+/** Validated settings, with every default filled in. */
+export type CastellanConfig = z.infer<typeof configSchema>;
