@@ -38,8 +38,25 @@ export interface SandboxResult {
   stderrTruncated: boolean;
   timedOut: boolean;
   durationMs: number;
+  /** Why the driver killed the step, when it did; absent when the step ended on its own. */
+  killed?: 'timeout' | 'aborted' | 'output-limit';
   /** The profile that was applied, recorded in the audit entry. */
-  profile: { driver: string; namespaces: string[]; network: string; uid: number; mounts: string[] };
+  profile: SandboxProfile;
+}
+
+/** The isolation a step actually ran under, as recorded in its audit entry. */
+export interface SandboxProfile {
+  driver: string;
+  namespaces: string[];
+  network: string;
+  uid: number;
+  mounts: string[];
+  /** Syscall filter applied, `none` until the seccomp issue lands. */
+  seccomp?: string;
+  /** Resource limits applied, e.g. `as=1073741824`. */
+  limits?: string[];
+  /** Controls that were skipped on this host and why (e.g. prlimit missing). */
+  notes?: string[];
 }
 
 /** Runs one untrusted step in isolation. */
