@@ -83,7 +83,9 @@ for (const file of walk(sourceRoot)) {
     if (targetLevel === undefined) {
       violations.push(`${name}: imports unknown room "${targetRoom}"`);
     } else if (targetLevel >= ownLevel && !isTest) {
-      violations.push(`${name}: ${room} (level ${ownLevel}) may not import ${targetRoom} (level ${targetLevel})`);
+      violations.push(
+        `${name}: ${room} (level ${ownLevel}) may not import ${targetRoom} (level ${targetLevel})`,
+      );
     }
     const inner = relative(join(sourceRoot, targetRoom), target);
     if (!isTest && inner !== 'index.js' && inner !== 'index.ts' && inner !== 'index') {

@@ -70,8 +70,12 @@ export function loadConfig(home: string, environment?: EnvironmentSettings): Cas
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    const reason = error instanceof SyntaxError ? `not valid JSON (${error.message})` : 'unreadable';
-    throw new ConfigError('unreadable', `${file} is ${reason}: fix it or run \`castellan init --force\``);
+    const reason =
+      error instanceof SyntaxError ? `not valid JSON (${error.message})` : 'unreadable';
+    throw new ConfigError(
+      'unreadable',
+      `${file} is ${reason}: fix it or run \`castellan init --force\``,
+    );
   }
   const config = parseConfig(raw, file);
   return resolvePaths(applyEnvironment(config, environment), home);
@@ -83,7 +87,10 @@ function applyEnvironment(
 ): CastellanConfig {
   if (!environment?.databaseUrl) return config;
   const schema = config.store.kind === 'postgres' ? config.store.schema : 'public';
-  return parseConfig({ ...config, store: { kind: 'postgres', url: environment.databaseUrl, schema } });
+  return parseConfig({
+    ...config,
+    store: { kind: 'postgres', url: environment.databaseUrl, schema },
+  });
 }
 
 function resolvePaths(config: CastellanConfig, home: string): CastellanConfig {
@@ -91,7 +98,9 @@ function resolvePaths(config: CastellanConfig, home: string): CastellanConfig {
   return {
     ...config,
     store:
-      config.store.kind === 'sqlite' ? { ...config.store, path: absolute(config.store.path) } : config.store,
+      config.store.kind === 'sqlite'
+        ? { ...config.store, path: absolute(config.store.path) }
+        : config.store,
     packs: { ...config.packs, paths: config.packs.paths.map(absolute) },
     policy: { ...config.policy, dir: absolute(config.policy.dir) },
   };

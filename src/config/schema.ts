@@ -78,7 +78,12 @@ export const configSchema = z
           .default(1024 * 1024),
       })
       .strict()
-      .default({ driver: 'bwrap', bwrapPath: 'bwrap', timeoutMs: 10_000, maxOutputBytes: 1024 * 1024 }),
+      .default({
+        driver: 'bwrap',
+        bwrapPath: 'bwrap',
+        timeoutMs: 10_000,
+        maxOutputBytes: 1024 * 1024,
+      }),
     packs: z
       .object({
         /** Folders holding one pack per sub-folder; relative paths resolve against the home. */
@@ -106,6 +111,13 @@ export const configSchema = z
       })
       .strict()
       .default({ expiresAfterSeconds: 24 * 3600 }),
+    /** Settings per connector (URLs, folders of target systems); never secrets in clear. */
+    connectors: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9-]*$/, 'a connector name'),
+        z.record(z.string(), z.unknown()),
+      )
+      .default({}),
     runs: z
       .object({
         maxSteps: z.number().int().min(1).max(10_000).default(50),

@@ -14,7 +14,8 @@ function serialize(value: unknown, seen: Set<object>): string {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError('canonical JSON cannot hold NaN or Infinity');
+      if (!Number.isFinite(value))
+        throw new TypeError('canonical JSON cannot hold NaN or Infinity');
       return Object.is(value, -0) ? '0' : String(value);
     case 'string':
       return JSON.stringify(value);
@@ -37,7 +38,8 @@ function serialize(value: unknown, seen: Set<object>): string {
       .filter((key) => (object as Record<string, unknown>)[key] !== undefined)
       .sort(compareUtf16);
     const members = keys.map(
-      (key) => `${JSON.stringify(key)}:${serialize((object as Record<string, unknown>)[key], seen)}`,
+      (key) =>
+        `${JSON.stringify(key)}:${serialize((object as Record<string, unknown>)[key], seen)}`,
     );
     return `{${members.join(',')}}`;
   } finally {

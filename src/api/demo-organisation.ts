@@ -1,0 +1,35 @@
+import type { AgentRecord } from '../store/index.js';
+
+/** The local users `castellan init` creates, one per role, two of the roles that need a second person. */
+export const DEMO_USERS: Array<{ id: string; displayName: string; roles: string[] }> = [
+  { id: 'admin', displayName: 'Ada Admin', roles: ['admin'] },
+  { id: 'operator', displayName: 'Otto Operator', roles: ['operator'] },
+  { id: 'operator2', displayName: 'Olga Operator', roles: ['operator'] },
+  { id: 'approver', displayName: 'Arno Approver', roles: ['approver'] },
+  { id: 'approver2', displayName: 'Anna Approver', roles: ['approver'] },
+  { id: 'auditor', displayName: 'Audrey Auditor', roles: ['auditor'] },
+  { id: 'secadmin', displayName: 'Sven Security', roles: ['security-admin'] },
+  { id: 'publisher', displayName: 'Paula Publisher', roles: ['publisher'] },
+];
+
+/** The demo agents: each pinned to its packs, with standing scope grants. */
+export const DEMO_AGENTS: Array<Omit<AgentRecord, 'orgId' | 'createdAt'>> = [
+  {
+    id: 'itops-agent',
+    description: 'Diagnoses a failing service in the fleet and proposes a restart.',
+    owner: 'admin',
+    environment: 'dev',
+    packs: ['@castellan/itops'],
+    scopes: ['itops:fleet.read', 'itops:service.read', 'itops:logs.read', 'itops:service.restart'],
+    planner: { kind: 'playbook', playbook: 'diagnose-and-restart' },
+  },
+  {
+    id: 'itops-readonly',
+    description: 'Reads fleet status and logs; holds no scope to change anything.',
+    owner: 'admin',
+    environment: 'dev',
+    packs: ['@castellan/itops'],
+    scopes: ['itops:fleet.read', 'itops:service.read', 'itops:logs.read'],
+    planner: { kind: 'playbook', playbook: 'diagnose-and-restart' },
+  },
+];

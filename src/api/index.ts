@@ -1,0 +1,15 @@
+export { CastellanService } from './service.js';
+export type { OpenOptions, RunView, ApprovalView } from './service.js';
+export { initHome, SHIPPED_PACKS_DIR } from './home.js';
+export type { InitResult } from './home.js';
+export { ApiError } from './errors.js';
+export type { ApiErrorCode } from './errors.js';
+export { startRunSchema, decisionSchema } from './inputs.js';
+export type { StartRunInput } from './inputs.js';
+export { DEMO_USERS, DEMO_AGENTS } from './demo-organisation.js';
+export { localKey, CREDENTIALS_FILE } from './credentials.js';
+export { activatePolicyFolder, readPolicyFolder } from './policy-loading.js';
+export { runItopsScenario } from './scenarios/itops-scenario.js';
+export type { ScenarioEvent, ScenarioSummary } from './scenarios/itops-scenario.js';
+export { startItopsFleet, waitForIncident } from './scenarios/itops-fleet-target.js';
+export type { RunningFleet } from './scenarios/itops-fleet-target.js';

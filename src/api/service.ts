@@ -1,0 +1,447 @@
+import { join } from 'node:path';
+import { AuditLog, verifyChain, type AuditEntry, type ChainVerification } from '../audit/index.js';
+import { Approvals } from '../approvals/index.js';
+import {
+  loadConfig,
+  readEnvironment,
+  type CastellanConfig,
+  type EnvironmentSettings,
+} from '../config/index.js';
+import {
+  createConnectorRegistry,
+  ItopsFleetConnector,
+  ShellConnector,
+  type ConnectorSettings,
+} from '../connectors/index.js';
+import { describeError, systemClock, type Clock } from '../core/index.js';
+import { Gate } from '../gate/index.js';
+import {
+  authenticateApiKey,
+  authorizeControlPlane,
+  type ControlPlaneAction,
+} from '../identity/index.js';
+import { loadCatalog, type PackCatalog } from '../packs/index.js';
+import type { PolicyEngine } from '../policy/index.js';
+import {
+  PlaybookPlanner,
+  RunEngine,
+  ScriptedPlanner,
+  isTerminal,
+  playbookState,
+  scriptedState,
+  type PlannerState,
+} from '../runtime/index.js';
+import { createSandboxDriver, type SandboxDriver, type SandboxProbe } from '../sandbox/index.js';
+import {
+  openStore,
+  type AgentRecord,
+  type ApprovalDecisionRecord,
+  type ApprovalRecord,
+  type RunRecord,
+  type RunStatus,
+  type StepRecord,
+  type Store,
+  type UserRecord,
+} from '../store/index.js';
+import { loadInstanceKeys, type InstanceKeys } from '../tokens/index.js';
+import { localKey } from './credentials.js';
+import { ApiError } from './errors.js';
+import { decisionSchema, parseInput, startRunSchema } from './inputs.js';
+import { loadActiveEngine } from './policy-loading.js';
+
+/** Options for opening the service; tests replace the sandbox or the clock. */
+export interface OpenOptions {
+  environment?: EnvironmentSettings;
+  clock?: Clock;
+  sandbox?: SandboxDriver;
+  /** Connector settings merged over the home's (e.g. a target started by the demo). */
+  connectorSettings?: ConnectorSettings;
+}
+
+/** A run with its steps, as every interface shows it. */
+export interface RunView {
+  run: RunRecord;
+  steps: StepRecord[];
+}
+
+/** An approval with its decisions. */
+export interface ApprovalView {
+  approval: ApprovalRecord;
+  decisions: ApprovalDecisionRecord[];
+}
+
+/**
+ * The application service: the one interface the HTTP server, the CLI and the tests use. Every
+ * method takes the acting user and checks the control-plane permission before anything else.
+ */
+export class CastellanService {
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  private constructor(
+    readonly home: string,
+    readonly config: CastellanConfig,
+    readonly store: Store,
+    private readonly audit: AuditLog,
+    private readonly approvals: Approvals,
+    private readonly engine: RunEngine,
+    private readonly sandbox: SandboxDriver,
+    private readonly catalog: PackCatalog,
+    private readonly policyState: { engine?: PolicyEngine; problem?: string },
+    private readonly clock: Clock,
+  ) {}
+
+  /** Opens a home: settings, store, keys, packs, policies, sandbox, and the gate between them. */
+  static async open(home: string, options: OpenOptions = {}): Promise<CastellanService> {
+    const environment = options.environment ?? readEnvironment();
+    const clock = options.clock ?? systemClock;
+    const config = loadConfig(home, environment);
+    const store = await openStore(config.store);
+    try {
+      const keys: InstanceKeys = await loadInstanceKeys(join(home, 'keys'));
+      const orgId = config.organisation.id;
+      const audit = new AuditLog(store, orgId, clock);
+      const approvals = new Approvals(store, clock);
+      const catalog = await loadCatalog(config.packs.paths);
+      const policyState = await loadActiveEngine(store, orgId);
+      const sandbox = options.sandbox ?? createSandboxDriver(config.sandbox);
+      const connectors = createConnectorRegistry([
+        new ShellConnector(sandbox, {
+          workBase: join(home, 'work'),
+          timeoutMs: config.sandbox.timeoutMs,
+          maxOutputBytes: config.sandbox.maxOutputBytes,
+        }),
+        new ItopsFleetConnector(),
+      ]);
+      const gate = new Gate({
+        store,
+        audit,
+        approvals,
+        catalog,
+        policy: () => policyState.engine,
+        keys,
+        tokens: config.tokens,
+        connectors,
+        connectorSettings: { ...config.connectors, ...(options.connectorSettings ?? {}) },
+        environment: config.environment,
+        allowUnsignedIn: config.packs.allowUnsignedIn,
+        approvalExpirySeconds: config.approvals.expiresAfterSeconds,
+        clock,
+      });
+      const engine = new RunEngine({
+        store,
+        gate,
+        audit,
+        catalog,
+        keys,
+        tokens: config.tokens,
+        planners: { playbook: new PlaybookPlanner(), scripted: new ScriptedPlanner() },
+        maxSteps: config.runs.maxSteps,
+        clock,
+      });
+      return new CastellanService(
+        home,
+        config,
+        store,
+        audit,
+        approvals,
+        engine,
+        sandbox,
+        catalog,
+        policyState,
+        clock,
+      );
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+
+  private get orgId(): string {
+    return this.config.organisation.id;
+  }
+
+  /** The user a presented API key belongs to. The key is attacker-controlled input. */
+  async authenticate(presented: string): Promise<UserRecord> {
+    return authenticateApiKey(presented, this.store, this.clock);
+  }
+
+  /** Embedded mode: the local user's key from the home's credentials file, authenticated. */
+  async localUser(name: string): Promise<UserRecord> {
+    return this.authenticate(localKey(this.home, name));
+  }
+
+  /** Starts a run. `until-rest` drives it here until it ends or waits for people. */
+  async startRun(
+    actor: UserRecord,
+    raw: unknown,
+    mode: 'until-rest' | 'background' = 'until-rest',
+  ): Promise<RunView> {
+    this.permit(actor, 'run.start');
+    const input = parseInput(startRunSchema, raw, 'run request');
+    const agent = await this.store.agents.get(this.orgId, input.agent);
+    if (agent === undefined) {
+      const known = (await this.store.agents.list(this.orgId)).map((candidate) => candidate.id);
+      throw new ApiError(
+        'unknown-agent',
+        `no agent "${input.agent}"; agents: ${known.join(', ') || 'none'}`,
+      );
+    }
+    const planner = this.plannerFor(agent, input.planner, input.script);
+    const run = await this.engine.create({
+      orgId: this.orgId,
+      agent,
+      user: actor,
+      prompt: input.prompt,
+      input: input.input,
+      planner,
+    });
+    if (mode === 'background') {
+      this.track(this.engine.drive(this.orgId, run.id));
+      return { run, steps: [] };
+    }
+    await this.engine.drive(this.orgId, run.id);
+    return this.view(run.id);
+  }
+
+  /** A run and its steps. */
+  async getRun(actor: UserRecord, runId: string): Promise<RunView> {
+    this.permit(actor, 'run.read');
+    return this.view(runId);
+  }
+
+  /** Runs, newest first. */
+  async listRuns(
+    actor: UserRecord,
+    filter: { status?: RunStatus[]; limit?: number } = {},
+  ): Promise<RunRecord[]> {
+    this.permit(actor, 'run.read');
+    return this.store.runs.list(this.orgId, filter);
+  }
+
+  /** Cancels a run that has not ended. */
+  async cancelRun(actor: UserRecord, runId: string, reason: string): Promise<RunView> {
+    this.permit(actor, 'run.cancel');
+    await this.view(runId);
+    await this.engine.cancel(this.orgId, runId, actor.id, reason);
+    return this.view(runId);
+  }
+
+  /** Approval requests, pending first. */
+  async listApprovals(
+    actor: UserRecord,
+    filter: { status?: ApprovalRecord['status'][]; runId?: string } = {},
+  ): Promise<ApprovalRecord[]> {
+    this.permit(actor, 'approval.read');
+    return this.store.approvals.list(this.orgId, filter);
+  }
+
+  /** One approval request with its decisions. */
+  async getApproval(actor: UserRecord, approvalId: string): Promise<ApprovalView> {
+    this.permit(actor, 'approval.read');
+    return this.approvals.get(this.orgId, approvalId);
+  }
+
+  /**
+   * Records a person's decision. When it settles the request, the run is resumed here (until
+   * it ends or waits again); the gate re-checks the whole call before anything runs.
+   */
+  async decideApproval(
+    actor: UserRecord,
+    approvalId: string,
+    raw: unknown,
+    mode: 'until-rest' | 'background' = 'until-rest',
+  ): Promise<ApprovalView & { run: RunRecord }> {
+    this.permit(actor, 'approval.decide');
+    const input = parseInput(decisionSchema, raw, 'decision');
+    const outcome = await this.approvals.decide(
+      this.orgId,
+      approvalId,
+      actor,
+      input.decision,
+      input.reason ?? null,
+    );
+    const type =
+      outcome.status === 'approved'
+        ? 'approval-granted'
+        : outcome.status === 'denied'
+          ? 'approval-denied'
+          : 'approval-decision-recorded';
+    await this.audit.append({
+      type,
+      runId: outcome.approval.runId,
+      stepIndex: outcome.approval.stepIndex,
+      actor: { user: actor.id },
+      tool: outcome.approval.tool,
+      approver: actor.id,
+      details: {
+        approvalId,
+        decision: input.decision,
+        reason: input.reason ?? null,
+        status: outcome.status,
+      },
+    });
+    if (outcome.status !== 'pending') {
+      const drive = this.engine.drive(this.orgId, outcome.approval.runId);
+      if (mode === 'background') this.track(drive);
+      else await drive;
+    }
+    const view = await this.approvals.get(this.orgId, approvalId);
+    return { ...view, run: (await this.view(outcome.approval.runId)).run };
+  }
+
+  /** Recomputes the audit chain. */
+  async verifyAudit(actor: UserRecord): Promise<ChainVerification> {
+    this.permit(actor, 'audit.verify');
+    return verifyChain(this.store, this.orgId);
+  }
+
+  /** Audit entries, all or of one run. */
+  async auditEntries(
+    actor: UserRecord,
+    filter: { runId?: string; fromSeq?: number; limit?: number } = {},
+  ): Promise<AuditEntry[]> {
+    this.permit(actor, 'audit.read');
+    const rows =
+      filter.runId !== undefined
+        ? await this.store.audit.forRun(this.orgId, filter.runId)
+        : await this.store.audit.range(
+            this.orgId,
+            filter.fromSeq ?? 1,
+            undefined,
+            Math.min(filter.limit ?? 1000, 10_000),
+          );
+    return rows.map((row) => row.entry as unknown as AuditEntry);
+  }
+
+  /** Audit entries of a run from a given seq on, for event streams (no permission re-check). */
+  async runEventsSince(actor: UserRecord, runId: string, afterSeq: number): Promise<AuditEntry[]> {
+    this.permit(actor, 'run.read');
+    const rows = await this.store.audit.forRun(this.orgId, runId);
+    return rows
+      .filter((row) => row.seq > afterSeq)
+      .map((row) => row.entry as unknown as AuditEntry);
+  }
+
+  /** The agents of the organisation. */
+  async listAgents(actor: UserRecord): Promise<AgentRecord[]> {
+    this.permit(actor, 'agent.read');
+    return this.store.agents.list(this.orgId);
+  }
+
+  /** Checks every control: store, keys, policy, packs, sandbox. Needs no user. */
+  async doctor(): Promise<{
+    ok: boolean;
+    checks: Array<{ name: string; ok: boolean; detail: string; fix?: string }>;
+  }> {
+    const checks: Array<{ name: string; ok: boolean; detail: string; fix?: string }> = [];
+    try {
+      await this.store.ping();
+      checks.push({ name: 'store', ok: true, detail: `${this.store.kind} answers` });
+    } catch (error) {
+      checks.push({
+        name: 'store',
+        ok: false,
+        detail: describeError(error),
+        fix: 'check the database settings',
+      });
+    }
+    checks.push(
+      this.policyState.engine !== undefined
+        ? {
+            name: 'policy',
+            ok: true,
+            detail: `policy set v${this.policyState.engine.version} loaded`,
+          }
+        : {
+            name: 'policy',
+            ok: false,
+            detail: this.policyState.problem ?? 'no policy engine',
+            fix: 'fix the policies and re-apply them',
+          },
+    );
+    const problems = this.catalog.problems;
+    checks.push({
+      name: 'packs',
+      ok: problems.length === 0,
+      detail:
+        problems.length === 0
+          ? `${this.catalog.packs().length} pack(s) loaded`
+          : problems.map((problem) => `${problem.path}: ${problem.message}`).join('; '),
+    });
+    let probe: SandboxProbe;
+    try {
+      probe = await this.sandbox.probe();
+    } catch (error) {
+      probe = {
+        ok: false,
+        driver: this.sandbox.name,
+        checks: [{ name: 'probe', ok: false, detail: describeError(error) }],
+      };
+    }
+    for (const check of probe.checks) checks.push({ ...check, name: `sandbox: ${check.name}` });
+    return { ok: checks.every((check) => check.ok), checks };
+  }
+
+  /** Waits for background work, then closes the store. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    await this.store.close();
+  }
+
+  /** Waits for the runs driven in the background to reach a rest point. */
+  async settle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Whether a run has reached a point where it needs nothing from this process. */
+  static isAtRest(run: RunRecord): boolean {
+    return isTerminal(run.status) || run.status === 'awaiting_approval';
+  }
+
+  private plannerFor(
+    agent: AgentRecord,
+    kind: 'playbook' | 'scripted' | undefined,
+    script: unknown,
+  ): PlannerState {
+    const chosen = kind ?? agent.planner.kind;
+    if (chosen === 'scripted') {
+      if (!Array.isArray(script))
+        throw new ApiError('bad-input', 'the scripted planner needs a script');
+      return scriptedState(script as Parameters<typeof scriptedState>[0]);
+    }
+    if (chosen !== 'playbook' || agent.planner.playbook === undefined) {
+      throw new ApiError(
+        'bad-input',
+        `agent ${agent.id} has no playbook; use --planner scripted --script FILE`,
+      );
+    }
+    const pack = agent.packs
+      .map((name) => this.catalog.get(name))
+      .find((candidate) =>
+        candidate?.manifest.playbooks.some((playbook) => playbook.name === agent.planner.playbook),
+      );
+    if (pack === undefined)
+      throw new ApiError(
+        'bad-input',
+        `no pack of agent ${agent.id} has the playbook ${agent.planner.playbook}`,
+      );
+    return playbookState(pack.manifest.name, agent.planner.playbook);
+  }
+
+  private async view(runId: string): Promise<RunView> {
+    const run = await this.store.runs.get(this.orgId, runId);
+    if (run === undefined) throw new ApiError('not-found', `no run ${runId}`);
+    return { run, steps: await this.store.steps.listForRun(this.orgId, runId) };
+  }
+
+  private permit(actor: UserRecord, action: ControlPlaneAction): void {
+    const decision = authorizeControlPlane(actor, action);
+    if (decision.effect === 'deny')
+      throw new ApiError('forbidden', `${actor.id} may not ${action}: ${decision.reason}`);
+  }
+
+  private track(work: Promise<unknown>): void {
+    const tracked = work.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+}

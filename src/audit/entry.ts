@@ -1,0 +1,60 @@
+/**
+ * What one audit entry says. Entries are hashed as canonical JSON (RFC 8785), so every field
+ * here is plain JSON. Event names are noun-verb (`tool-call-denied`, `approval-granted`).
+ */
+
+export type AuditEventType =
+  | 'home-initialised'
+  | 'run-created'
+  | 'run-status-changed'
+  | 'token-minted'
+  | 'tool-call-allowed' // the intent: committed before the connector runs
+  | 'tool-call-denied'
+  | 'tool-call-succeeded' // the outcome, committed after
+  | 'tool-call-failed'
+  | 'approval-requested'
+  | 'approval-granted'
+  | 'approval-denied'
+  | 'approval-decision-recorded'
+  | 'policy-activated';
+
+/** One stage's verdict inside a decision, so each gate stage leaves its trace in the log. */
+export interface StageRecord {
+  stage: 'resolve' | 'authorize' | 'policy' | 'data' | 'approve' | 'execute' | 'record';
+  ok: boolean;
+  detail: Record<string, unknown>;
+}
+
+/** The fields a caller supplies; seq, time and hashes are added by the log. */
+export interface AuditEvent {
+  type: AuditEventType;
+  runId?: string;
+  stepIndex?: number;
+  actor: { user?: string; agent?: string; service?: string };
+  tool?: string;
+  pack?: { name: string; version: string; digest: string };
+  /** Tool arguments, already redacted by the caller (secrets never reach the log in clear). */
+  args?: Record<string, unknown>;
+  decision?: {
+    effect: 'allow' | 'deny' | 'needs-approval';
+    policyIds: string[];
+    policyVersion?: number;
+    reasons: string[];
+    stages?: StageRecord[];
+  };
+  approver?: string;
+  model?: { provider: string; id: string; version: string };
+  resultDigest?: string;
+  details?: Record<string, unknown>;
+}
+
+/** An entry as stored: the event plus its place in the chain. */
+export interface AuditEntry extends AuditEvent {
+  seq: number;
+  time: string;
+  orgId: string;
+  prevHash: string;
+}
+
+/** The hash that precedes the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);

@@ -1,0 +1,232 @@
+import { redactSecrets } from '../guard/index.js';
+import { AuditError, type AuditEvent } from '../audit/index.js';
+import { describeError, newId } from '../core/index.js';
+import type { CallContext, StageVerdict } from './context.js';
+import { trace } from './context.js';
+import { approveStage, type ApprovalRule } from './stages/approve.js';
+import { authorizeStage } from './stages/authorize.js';
+import { dataStage } from './stages/data.js';
+import { connectorCall, execute, observe } from './stages/execute.js';
+import { policyStage } from './stages/policy.js';
+import { resolveStage } from './stages/resolve.js';
+import type { GateDependencies, GateOutcome, GateStage, ToolCallRequest } from './types.js';
+
+/**
+ * The gate: every effect an agent has passes here, in order: resolve, authorize, policy, data,
+ * approve, execute, record. Any stage that fails, throws or cannot be audited ends in a denial
+ * with a reason; nothing runs unless its intent is in the audit log first.
+ */
+export class Gate {
+  constructor(private readonly dependencies: GateDependencies) {}
+
+  /** Decides one proposed call and, if allowed, carries it out and records the outcome. */
+  async handle(request: ToolCallRequest): Promise<GateOutcome> {
+    const context: CallContext = { request, stages: [] };
+    try {
+      return await this.pipeline(context);
+    } catch (error) {
+      // A bug or an unexpected failure inside a control: deny, and try to say so in the log.
+      return this.denied(context, 'record', {
+        ok: false,
+        code: 'gate-error',
+        reason: describeError(error),
+      });
+    }
+  }
+
+  private async pipeline(context: CallContext): Promise<GateOutcome> {
+    const synchronous: Array<[GateStage, () => StageVerdict | Promise<StageVerdict>]> = [
+      ['resolve', () => resolveStage(this.dependencies, context)],
+      ['authorize', () => authorizeStage(this.dependencies, context)],
+      ['policy', () => policyStage(this.dependencies, context)],
+      ['data', () => dataStage(context)],
+    ];
+    for (const [stage, run] of synchronous) {
+      const verdict = await run();
+      trace(context, stage, verdict);
+      if (!verdict.ok) return this.denied(context, stage, verdict);
+    }
+    const approval = await approveStage(this.dependencies, context);
+    if (approval.ok === 'pending')
+      return this.requestApproval(context, approval.rule, approval.approvalId);
+    trace(context, 'approve', approval);
+    if (!approval.ok) return this.denied(context, 'approve', approval);
+    return this.run(context);
+  }
+
+  private async run(context: CallContext): Promise<GateOutcome> {
+    const resolved = context.resolved;
+    const prepared = connectorCall(this.dependencies, context);
+    if (resolved === undefined || prepared === undefined) {
+      const verdict: StageVerdict = {
+        ok: false,
+        code: 'no-connector',
+        reason: `no connector serves ${context.request.tool}`,
+      };
+      trace(context, 'execute', verdict);
+      return this.denied(context, 'execute', verdict);
+    }
+    const preState = await observe(prepared.connector, prepared.call);
+    // Rule 4: the intent is committed before the action runs; if it cannot be, nothing runs.
+    try {
+      await this.audit(context, 'tool-call-allowed', { details: { preState } });
+    } catch (error) {
+      return this.denied(context, 'record', {
+        ok: false,
+        code: 'audit-unavailable',
+        reason: describeError(error),
+      });
+    }
+    const execution = await execute(
+      prepared.connector,
+      prepared.call,
+      resolved.tool.manifest.untrustedOutput,
+    );
+    if (execution.kind === 'refused') {
+      const verdict: StageVerdict = { ok: false, code: execution.code, reason: execution.reason };
+      trace(context, 'execute', verdict);
+      return this.denied(context, 'execute', verdict);
+    }
+    const postState = await observe(prepared.connector, prepared.call);
+    await this.audit(context, execution.ok ? 'tool-call-succeeded' : 'tool-call-failed', {
+      resultDigest: execution.resultDigest,
+      details: {
+        ...execution.details,
+        ...(execution.error === undefined ? {} : { error: execution.error }),
+        taints: execution.taints,
+        preState,
+        postState,
+      },
+    });
+    return {
+      outcome: 'executed',
+      toolId: resolved.tool.id,
+      ok: execution.ok,
+      output: execution.output,
+      ...(execution.error === undefined ? {} : { error: execution.error }),
+      taints: execution.taints,
+      resultDigest: execution.resultDigest,
+    };
+  }
+
+  private async requestApproval(
+    context: CallContext,
+    rule: ApprovalRule,
+    existing: string | undefined,
+  ): Promise<GateOutcome> {
+    const resolved = context.resolved;
+    if (resolved === undefined) throw new Error('approval requested before resolve');
+    const base = {
+      toolId: resolved.tool.id,
+      approverRole: rule.approverRole,
+      quorum: rule.quorum,
+      reasons: rule.reasons,
+      policyIds: rule.policyIds,
+    };
+    if (existing !== undefined) return { outcome: 'needs-approval', approvalId: existing, ...base };
+    const approvalId = newId('apr');
+    context.stages.push({
+      stage: 'approve',
+      ok: true,
+      detail: { required: true, approvalId, ...rule },
+    });
+    try {
+      await this.audit(context, 'approval-requested', {
+        details: { approvalId, approverRole: rule.approverRole, quorum: rule.quorum },
+      });
+      const { request } = context;
+      await this.dependencies.approvals.request({
+        id: approvalId,
+        orgId: request.orgId,
+        runId: request.run.id,
+        stepIndex: request.stepIndex,
+        tool: resolved.tool.id,
+        args: resolved.args,
+        requestedBy: request.run.requestedBy,
+        approverRole: rule.approverRole,
+        quorum: rule.quorum,
+        reason: rule.reasons.join('; '),
+        expiresInSeconds: this.dependencies.approvalExpirySeconds,
+      });
+    } catch (error) {
+      return this.denied(context, 'approve', {
+        ok: false,
+        code: 'approval-unavailable',
+        reason: describeError(error),
+      });
+    }
+    return { outcome: 'needs-approval', approvalId, ...base };
+  }
+
+  private async denied(
+    context: CallContext,
+    stage: GateStage,
+    verdict: StageVerdict,
+  ): Promise<GateOutcome> {
+    const code = verdict.ok ? 'denied' : verdict.code;
+    const reason = verdict.ok ? 'denied' : verdict.reason;
+    const policyIds = (verdict.ok ? undefined : verdict.policyIds) ?? [];
+    try {
+      await this.audit(
+        context,
+        'tool-call-denied',
+        { details: { stage, code } },
+        { reason, policyIds },
+      );
+    } catch (error) {
+      // The denial stands even when it cannot be recorded; the reason says both.
+      if (!(error instanceof AuditError)) throw error;
+      return {
+        outcome: 'denied',
+        toolId: context.resolved?.tool.id,
+        stage,
+        code,
+        reason: `${reason} (and the audit log is unwritable: ${error.message})`,
+        policyIds,
+      };
+    }
+    return { outcome: 'denied', toolId: context.resolved?.tool.id, stage, code, reason, policyIds };
+  }
+
+  private async audit(
+    context: CallContext,
+    type: AuditEvent['type'],
+    extra: Pick<AuditEvent, 'details' | 'resultDigest'>,
+    denial?: { reason: string; policyIds: string[] },
+  ): Promise<void> {
+    const { request, resolved, policy } = context;
+    const effect =
+      denial !== undefined ? 'deny' : type === 'approval-requested' ? 'needs-approval' : 'allow';
+    const event: AuditEvent = {
+      type,
+      runId: request.run.id,
+      stepIndex: request.stepIndex,
+      actor: { user: request.run.requestedBy, agent: request.agent.id },
+      tool: resolved?.tool.id ?? String(request.tool).slice(0, 300),
+      args: redactSecrets(resolved?.args ?? { unvalidated: true }).value,
+      decision: {
+        effect,
+        policyIds: denial?.policyIds.length ? denial.policyIds : (policy?.policyIds ?? []),
+        reasons: denial !== undefined ? [denial.reason] : [],
+        // The decision's stage trace is recorded once, with the intent or the denial; outcome
+        // entries follow the intent in the chain and need not repeat it.
+        ...(type === 'tool-call-succeeded' || type === 'tool-call-failed'
+          ? {}
+          : { stages: context.stages }),
+        ...(policy === undefined ? {} : { policyVersion: policy.policyVersion }),
+      },
+      ...extra,
+    };
+    if (resolved !== undefined) {
+      event.pack = {
+        name: resolved.pack.manifest.name,
+        version: resolved.pack.manifest.version,
+        digest: resolved.pack.digest,
+      };
+    }
+    if (context.approvers !== undefined && context.approvers.length > 0)
+      event.approver = context.approvers.join(',');
+    if (request.model !== undefined) event.model = request.model;
+    await this.dependencies.audit.append(event);
+  }
+}

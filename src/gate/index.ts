@@ -1,0 +1,9 @@
+export { Gate } from './gate.js';
+export type {
+  GateDependencies,
+  GateOutcome,
+  GateStage,
+  ModelInfo,
+  ToolCallRequest,
+} from './types.js';
+export { fillTemplate } from './template.js';

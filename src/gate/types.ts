@@ -1,0 +1,85 @@
+import type { AuditLog, StageRecord } from '../audit/index.js';
+import type { Approvals } from '../approvals/index.js';
+import type { CastellanConfig, Environment } from '../config/index.js';
+import type { ConnectorRegistry, ConnectorSettings } from '../connectors/index.js';
+import type { Clock } from '../core/index.js';
+import type { PackCatalog } from '../packs/index.js';
+import type { PolicyEngine } from '../policy/index.js';
+import type { AgentRecord, Store, UserRecord } from '../store/index.js';
+import type { InstanceKeys } from '../tokens/index.js';
+
+/** The model that proposed a call, recorded with it. */
+export interface ModelInfo {
+  provider: string;
+  id: string;
+  version: string;
+}
+
+/** One proposed tool call, as the runtime hands it to the gate. */
+export interface ToolCallRequest {
+  orgId: string;
+  run: { id: string; requestedBy: string; agentId: string; tainted: boolean };
+  agent: AgentRecord;
+  user: UserRecord;
+  stepIndex: number;
+  /** What the planner named: untrusted (it may come from a model). */
+  tool: string;
+  /** What the planner passed: untrusted until validated against the tool's schema. */
+  args: unknown;
+  /** The run's capability token. */
+  token: string;
+  model?: ModelInfo;
+  /** When resuming after a human decision: the approval that covers exactly this call. */
+  approvalId?: string;
+  signal?: AbortSignal;
+}
+
+/** The gate stages, in order. */
+export type GateStage = StageRecord['stage'];
+
+/** The gate's verdict and, when it ran, what the call did. */
+export type GateOutcome =
+  | {
+      outcome: 'executed';
+      toolId: string;
+      ok: boolean;
+      output: unknown;
+      error?: string;
+      taints: boolean;
+      resultDigest: string;
+    }
+  | {
+      outcome: 'denied';
+      toolId: string | undefined;
+      stage: GateStage;
+      code: string;
+      reason: string;
+      policyIds: string[];
+    }
+  | {
+      outcome: 'needs-approval';
+      toolId: string;
+      approvalId: string;
+      approverRole: string;
+      quorum: number;
+      reasons: string[];
+      policyIds: string[];
+    };
+
+/** Everything the gate needs, wired by the level above. */
+export interface GateDependencies {
+  store: Store;
+  audit: AuditLog;
+  approvals: Approvals;
+  catalog: PackCatalog;
+  /** The enforced policy engine; undefined when no valid policy set is loaded (fail closed). */
+  policy: () => PolicyEngine | undefined;
+  keys: InstanceKeys;
+  tokens: CastellanConfig['tokens'];
+  connectors: ConnectorRegistry;
+  connectorSettings: ConnectorSettings;
+  environment: Environment;
+  allowUnsignedIn: Environment[];
+  approvalExpirySeconds: number;
+  clock: Clock;
+}

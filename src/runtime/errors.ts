@@ -1,0 +1,19 @@
+import { CastellanError, type ErrorKind } from '../core/index.js';
+
+export type RuntimeErrorCode =
+  'run-not-found' | 'agent-not-found' | 'planner-unknown' | 'conflict' | 'bad-plan';
+
+const kinds: Record<RuntimeErrorCode, ErrorKind> = {
+  'run-not-found': 'not-found',
+  'agent-not-found': 'not-found',
+  'planner-unknown': 'bad-input',
+  conflict: 'conflict',
+  'bad-plan': 'bad-input',
+};
+
+/** Errors of the runtime room. */
+export class RuntimeError extends CastellanError<RuntimeErrorCode> {
+  constructor(code: RuntimeErrorCode, message: string) {
+    super('runtime', code, kinds[code], message);
+  }
+}

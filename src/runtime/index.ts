@@ -1,0 +1,10 @@
+export { RunEngine } from './run-engine.js';
+export type { NewRun, RunEngineDependencies } from './run-engine.js';
+export type { Planner, PlannerContext, PlannerState, PlannerTurn } from './planner.js';
+export { ScriptedPlanner, scriptSchema, scriptedState } from './planners/scripted.js';
+export type { Script } from './planners/scripted.js';
+export { PlaybookPlanner, playbookState } from './planners/playbook.js';
+export { resolveReferences, lookup, isPresent } from './planners/references.js';
+export { RuntimeError } from './errors.js';
+export type { RuntimeErrorCode } from './errors.js';
+export { canMove, isTerminal, TERMINAL_STATUSES } from './run-state.js';

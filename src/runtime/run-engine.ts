@@ -1,0 +1,439 @@
+import type { AuditLog } from '../audit/index.js';
+import type { CastellanConfig } from '../config/index.js';
+import { describeError, newId, type Clock } from '../core/index.js';
+import type { Gate, GateOutcome, ModelInfo } from '../gate/index.js';
+import { redactSecrets } from '../guard/index.js';
+import type { LoadedPack, PackCatalog } from '../packs/index.js';
+import type {
+  AgentRecord,
+  RunRecord,
+  RunStatus,
+  StepRecord,
+  Store,
+  UserRecord,
+} from '../store/index.js';
+import { mintCapabilityToken, type InstanceKeys } from '../tokens/index.js';
+import { RuntimeError } from './errors.js';
+import type { Planner, PlannerState } from './planner.js';
+import { canMove, isTerminal } from './run-state.js';
+import { findInterruption } from './recovery.js';
+
+/** What the run engine needs, wired by the api room. */
+export interface RunEngineDependencies {
+  store: Store;
+  gate: Gate;
+  audit: AuditLog;
+  catalog: PackCatalog;
+  keys: InstanceKeys;
+  tokens: CastellanConfig['tokens'];
+  planners: Record<string, Planner>;
+  maxSteps: number;
+  clock: Clock;
+}
+
+/** What starting a run takes. */
+export interface NewRun {
+  orgId: string;
+  agent: AgentRecord;
+  user: UserRecord;
+  prompt: string;
+  input: Record<string, unknown>;
+  planner: PlannerState;
+}
+
+const TOKEN_RENEW_MARGIN_MS = 60_000;
+
+/**
+ * Runs as durable state machines: every step is persisted before the next begins, so any process
+ * can pick a run up where another left it (after a restart, or after an approval decided
+ * elsewhere). Optimistic versions keep two processes from driving one run at once.
+ */
+export class RunEngine {
+  private readonly tokens = new Map<string, { token: string; expiresAt: Date }>();
+
+  constructor(private readonly dependencies: RunEngineDependencies) {}
+
+  /** Creates a queued run and records it. */
+  async create(input: NewRun): Promise<RunRecord> {
+    const { store, audit, clock } = this.dependencies;
+    if (this.dependencies.planners[input.planner.kind] === undefined) {
+      throw new RuntimeError('planner-unknown', `no planner of kind ${input.planner.kind}`);
+    }
+    const now = clock.now().toISOString();
+    const run: RunRecord = {
+      orgId: input.orgId,
+      id: newId('run'),
+      agentId: input.agent.id,
+      requestedBy: input.user.id,
+      prompt: input.prompt,
+      status: 'queued',
+      planner: input.planner,
+      input: input.input,
+      tainted: false,
+      tokenJti: null,
+      reason: null,
+      stepCount: 0,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    await audit.append({
+      type: 'run-created',
+      runId: run.id,
+      actor: { user: run.requestedBy, agent: run.agentId },
+      details: {
+        prompt: input.prompt,
+        planner: input.planner.kind,
+        input: redactSecrets(input.input).value,
+      },
+    });
+    await store.runs.insert(run);
+    return run;
+  }
+
+  /** Drives a run until it ends or waits for people; returns where it stopped. */
+  async drive(orgId: string, runId: string): Promise<RunRecord> {
+    for (let turns = 0; turns < this.dependencies.maxSteps * 2 + 4; turns += 1) {
+      const run = await this.load(orgId, runId);
+      if (isTerminal(run.status)) return run;
+      const next = await this.turn(run);
+      if (next === 'rest') return this.load(orgId, runId);
+    }
+    return this.finish(
+      await this.load(orgId, runId),
+      'failed',
+      'the run took more turns than its step limit allows',
+    );
+  }
+
+  /** Cancels a run that has not ended. */
+  async cancel(orgId: string, runId: string, by: string, reason: string): Promise<RunRecord> {
+    const run = await this.load(orgId, runId);
+    if (isTerminal(run.status)) return run;
+    return this.finish(run, 'cancelled', `cancelled by ${by}: ${reason}`);
+  }
+
+  private async turn(run: RunRecord): Promise<'continue' | 'rest'> {
+    const { store } = this.dependencies;
+    const agent = await store.agents.get(run.orgId, run.agentId);
+    const user = await store.users.get(run.orgId, run.requestedBy);
+    if (agent === undefined || user === undefined || user.disabled) {
+      await this.finish(
+        run,
+        'failed',
+        "the run's agent or requesting user no longer exists or is disabled",
+      );
+      return 'rest';
+    }
+    const steps = await store.steps.listForRun(run.orgId, run.id);
+    const last = steps.at(-1);
+    if (last?.status === 'awaiting_approval') return this.resumeApproval(run, agent, user, last);
+    if (last?.status === 'proposed' || last?.status === 'executing')
+      return this.recover(run, agent, user, last);
+    const running = run.status === 'running' ? run : await this.move(run, 'running');
+    if (running === undefined) return 'rest';
+    if (steps.length >= this.dependencies.maxSteps) {
+      await this.finish(
+        running,
+        'failed',
+        `the run reached its limit of ${this.dependencies.maxSteps} steps`,
+      );
+      return 'rest';
+    }
+    return this.plan(running, agent, user, steps);
+  }
+
+  private async plan(
+    run: RunRecord,
+    agent: AgentRecord,
+    user: UserRecord,
+    steps: StepRecord[],
+  ): Promise<'continue' | 'rest'> {
+    const planner = this.dependencies.planners[run.planner.kind];
+    if (planner === undefined) {
+      await this.finish(run, 'failed', `no planner of kind ${run.planner.kind}`);
+      return 'rest';
+    }
+    let turn;
+    try {
+      turn = await planner.next({
+        run,
+        agent,
+        packs: this.packsOf(agent),
+        steps,
+        state: run.planner,
+      });
+    } catch (error) {
+      await this.finish(run, 'failed', `planner failed: ${describeError(error)}`);
+      return 'rest';
+    }
+    if (turn.kind === 'finish' || turn.kind === 'fail') {
+      const updated = await this.update(run, { planner: turn.state });
+      if (updated === undefined) return 'rest';
+      await this.finish(
+        updated,
+        turn.kind === 'finish' ? 'completed' : 'failed',
+        turn.kind === 'finish' ? turn.summary : turn.reason,
+      );
+      return 'rest';
+    }
+    const now = this.dependencies.clock.now().toISOString();
+    const step: StepRecord = {
+      orgId: run.orgId,
+      runId: run.id,
+      index: steps.length,
+      tool: turn.tool,
+      args: turn.args,
+      status: 'proposed',
+      decision: null,
+      result: null,
+      error: null,
+      approvalId: null,
+      model: turn.model ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    // The step and the planner's new state land together, so a crash cannot re-plan a step.
+    const updated = await this.dependencies.store.transaction(async (store) => {
+      const changed = await store.runs.update(run.orgId, run.id, run.version, {
+        planner: turn.state,
+        stepCount: steps.length + 1,
+      });
+      if (changed !== undefined) await store.steps.insert(step);
+      return changed;
+    });
+    if (updated === undefined) return 'rest';
+    return this.gateAndApply(updated, agent, user, step, undefined, turn.model);
+  }
+
+  private async gateAndApply(
+    run: RunRecord,
+    agent: AgentRecord,
+    user: UserRecord,
+    step: StepRecord,
+    approvalId: string | undefined,
+    model: ModelInfo | undefined,
+  ): Promise<'continue' | 'rest'> {
+    const token = await this.tokenFor(run, agent);
+    const outcome = await this.dependencies.gate.handle({
+      orgId: run.orgId,
+      run: { id: run.id, requestedBy: run.requestedBy, agentId: run.agentId, tainted: run.tainted },
+      agent,
+      user,
+      stepIndex: step.index,
+      tool: step.tool,
+      args: step.args,
+      token,
+      ...(model === undefined ? {} : { model }),
+      ...(approvalId === undefined ? {} : { approvalId }),
+    });
+    return this.apply(await this.load(run.orgId, run.id), step, outcome);
+  }
+
+  private async apply(
+    run: RunRecord,
+    step: StepRecord,
+    outcome: GateOutcome,
+  ): Promise<'continue' | 'rest'> {
+    const { store } = this.dependencies;
+    const now = this.dependencies.clock.now().toISOString();
+    switch (outcome.outcome) {
+      case 'executed': {
+        await store.steps.update(run.orgId, run.id, step.index, {
+          status: outcome.ok ? 'succeeded' : 'failed',
+          result: outcome.output ?? null,
+          error: outcome.error ?? null,
+          decision: { effect: 'allow', resultDigest: outcome.resultDigest, tool: outcome.toolId },
+          updatedAt: now,
+        });
+        const tainted = run.tainted || outcome.taints;
+        const updated = tainted === run.tainted ? run : await this.update(run, { tainted });
+        if (updated === undefined) return 'rest';
+        if (!outcome.ok) {
+          await this.finish(
+            updated,
+            'failed',
+            `${outcome.toolId} failed: ${outcome.error ?? 'no reason given'}`,
+          );
+          return 'rest';
+        }
+        return 'continue';
+      }
+      case 'denied': {
+        await store.steps.update(run.orgId, run.id, step.index, {
+          status: 'denied',
+          args: redactSecrets(step.args).value,
+          decision: {
+            effect: 'deny',
+            stage: outcome.stage,
+            code: outcome.code,
+            reason: outcome.reason,
+            policyIds: outcome.policyIds,
+          },
+          updatedAt: now,
+        });
+        await this.finish(
+          run,
+          'denied',
+          `${outcome.toolId ?? step.tool} denied at ${outcome.stage}: ${outcome.reason}`,
+        );
+        return 'rest';
+      }
+      case 'needs-approval': {
+        await store.steps.update(run.orgId, run.id, step.index, {
+          status: 'awaiting_approval',
+          approvalId: outcome.approvalId,
+          decision: {
+            effect: 'needs-approval',
+            approverRole: outcome.approverRole,
+            quorum: outcome.quorum,
+            reasons: outcome.reasons,
+            policyIds: outcome.policyIds,
+          },
+          updatedAt: now,
+        });
+        if (run.status !== 'awaiting_approval')
+          await this.move(run, 'awaiting_approval', `waiting for approval ${outcome.approvalId}`);
+        return 'rest';
+      }
+    }
+  }
+
+  private async resumeApproval(
+    run: RunRecord,
+    agent: AgentRecord,
+    user: UserRecord,
+    step: StepRecord,
+  ): Promise<'continue' | 'rest'> {
+    const { store, clock } = this.dependencies;
+    const approval =
+      step.approvalId === null ? undefined : await store.approvals.get(run.orgId, step.approvalId);
+    if (approval === undefined) {
+      await this.finish(
+        run,
+        'failed',
+        `step ${step.index} waits for an approval that does not exist`,
+      );
+      return 'rest';
+    }
+    let status = approval.status;
+    if (status === 'pending' && clock.now().toISOString() >= approval.expiresAt) {
+      await store.approvals.resolve(run.orgId, approval.id, 'expired', clock.now().toISOString());
+      status = 'expired';
+    }
+    if (status === 'pending') return 'rest';
+    const running =
+      run.status === 'running'
+        ? run
+        : await this.move(run, 'running', `approval ${approval.id} ${status}`);
+    if (running === undefined) return 'rest';
+    // Approved or not, the call goes through the whole gate again: the gate enforces the decision.
+    return this.gateAndApply(running, agent, user, step, approval.id, step.model ?? undefined);
+  }
+
+  private async recover(
+    run: RunRecord,
+    agent: AgentRecord,
+    user: UserRecord,
+    step: StepRecord,
+  ): Promise<'continue' | 'rest'> {
+    const interruption = await findInterruption(this.dependencies.store, run, step.index);
+    if (interruption === 'nothing-ran') {
+      const running = run.status === 'running' ? run : await this.move(run, 'running');
+      return running === undefined
+        ? 'rest'
+        : this.gateAndApply(
+            running,
+            agent,
+            user,
+            step,
+            step.approvalId ?? undefined,
+            step.model ?? undefined,
+          );
+    }
+    await this.dependencies.store.steps.update(run.orgId, run.id, step.index, {
+      status: 'failed',
+      error: interruption,
+      updatedAt: this.dependencies.clock.now().toISOString(),
+    });
+    await this.finish(
+      run,
+      'failed',
+      `step ${step.index} was interrupted: ${interruption}; it is not run again blindly`,
+    );
+    return 'rest';
+  }
+
+  private async tokenFor(run: RunRecord, agent: AgentRecord): Promise<string> {
+    const { keys, tokens, clock, audit } = this.dependencies;
+    const cached = this.tokens.get(run.id);
+    if (
+      cached !== undefined &&
+      cached.expiresAt.getTime() - clock.now().getTime() > TOKEN_RENEW_MARGIN_MS
+    )
+      return cached.token;
+    const minted = await mintCapabilityToken(
+      keys,
+      tokens,
+      {
+        sub: run.requestedBy,
+        act: { sub: agent.id },
+        scopes: agent.scopes,
+        runId: run.id,
+        orgId: run.orgId,
+      },
+      clock,
+    );
+    await audit.append({
+      type: 'token-minted',
+      runId: run.id,
+      actor: { user: run.requestedBy, agent: agent.id },
+      details: { jti: minted.jti, scopes: agent.scopes, expiresAt: minted.expiresAt.toISOString() },
+    });
+    this.tokens.set(run.id, { token: minted.token, expiresAt: minted.expiresAt });
+    await this.update(await this.load(run.orgId, run.id), { tokenJti: minted.jti });
+    return minted.token;
+  }
+
+  private packsOf(agent: AgentRecord): LoadedPack[] {
+    return agent.packs.flatMap((name) => {
+      const pack = this.dependencies.catalog.get(name);
+      return pack === undefined ? [] : [pack];
+    });
+  }
+
+  private async finish(run: RunRecord, status: RunStatus, reason: string): Promise<RunRecord> {
+    this.tokens.delete(run.id);
+    return (await this.move(run, status, reason)) ?? this.load(run.orgId, run.id);
+  }
+
+  /** Moves a run to a new status, audited; undefined when another writer changed it first. */
+  private async move(
+    run: RunRecord,
+    status: RunStatus,
+    reason?: string,
+  ): Promise<RunRecord | undefined> {
+    if (!canMove(run.status, status)) return undefined;
+    await this.dependencies.audit.append({
+      type: 'run-status-changed',
+      runId: run.id,
+      actor: { user: run.requestedBy, agent: run.agentId },
+      details: { from: run.status, to: status, ...(reason === undefined ? {} : { reason }) },
+    });
+    return this.update(run, { status, ...(reason === undefined ? {} : { reason }) });
+  }
+
+  private async update(run: RunRecord, change: Partial<RunRecord>): Promise<RunRecord | undefined> {
+    const { orgId: _org, id: _id, version: _version, createdAt: _created, ...rest } = change;
+    return this.dependencies.store.runs.update(run.orgId, run.id, run.version, {
+      ...rest,
+      updatedAt: this.dependencies.clock.now().toISOString(),
+    });
+  }
+
+  private async load(orgId: string, runId: string): Promise<RunRecord> {
+    const run = await this.dependencies.store.runs.get(orgId, runId);
+    if (run === undefined) throw new RuntimeError('run-not-found', `no run ${runId}`);
+    return run;
+  }
+}

@@ -1,0 +1,30 @@
+import type { RunStatus } from '../store/index.js';
+
+/** States a run never leaves. */
+export const TERMINAL_STATUSES: ReadonlySet<RunStatus> = new Set([
+  'completed',
+  'failed',
+  'denied',
+  'cancelled',
+]);
+
+/** The moves the run state machine allows. */
+const ALLOWED: Record<RunStatus, RunStatus[]> = {
+  queued: ['running', 'cancelled', 'failed'],
+  running: ['awaiting_approval', 'completed', 'failed', 'denied', 'cancelled'],
+  awaiting_approval: ['running', 'denied', 'cancelled', 'failed'],
+  completed: [],
+  failed: [],
+  denied: [],
+  cancelled: [],
+};
+
+/** Whether a run may move from one status to another. */
+export function canMove(from: RunStatus, to: RunStatus): boolean {
+  return ALLOWED[from].includes(to);
+}
+
+/** Whether a status is final. */
+export function isTerminal(status: RunStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
