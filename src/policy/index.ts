@@ -1,0 +1,15 @@
+export { PolicyEngine } from './engine.js';
+export { PolicyError } from './errors.js';
+export type { PolicyErrorCode } from './errors.js';
+export { toolCallRequest, castellanRef } from './tool-call.js';
+export type { ToolCallInput } from './tool-call.js';
+export { toCedarValue } from './cedar-value.js';
+export { STARTER_POLICIES } from './starter.js';
+export type {
+  ApprovalRule,
+  EntityRef,
+  PolicyDecision,
+  PolicyEntity,
+  PolicyInfo,
+  PolicyRequest,
+} from './types.js';
