@@ -32,7 +32,7 @@ const levels: Record<string, number> = {
   runtime: 5,
   api: 6,
   server: 7,
-  cli: 7,
+  cli: 8, // the CLI's `serve` starts the HTTP server, so it sits one level above server/
 };
 
 const onlyIn: Array<{ pattern: RegExp; room: string; what: string }> = [
