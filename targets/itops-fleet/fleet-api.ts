@@ -1,0 +1,73 @@
+/** The fleet manager's HTTP API over its services. */
+import { open } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type { Fleet } from './fleet-state.js';
+
+const maxTailBytes = 256 * 1024;
+
+/** The last `lines` lines of a log file (reads at most its last 256 KiB). */
+export async function tailLines(file: string, lines: number): Promise<string[]> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch {
+    return [];
+  }
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, maxTailBytes);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    const all = buffer.toString('utf8').split('\n');
+    if (all.at(-1) === '') all.pop();
+    if (length < size) all.shift(); // the first line is probably cut
+    return all.slice(-lines);
+  } finally {
+    await handle.close();
+  }
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+/** Routes one request; every answer is JSON. */
+export async function handle(
+  fleet: Fleet,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://fleet');
+  const method = request.method ?? 'GET';
+  if (method === 'GET' && url.pathname === '/services') {
+    return send(response, 200, await fleet.list());
+  }
+  const match = /^\/services\/([^/]+)\/(health|logs|config|restart)$/.exec(url.pathname);
+  const name = match?.[1] ?? '';
+  const action = match?.[2];
+  if (action === undefined)
+    return send(response, 404, { error: `no route ${method} ${url.pathname}` });
+  if (!fleet.has(name)) return send(response, 404, { error: `no service ${name}` });
+  if (method === 'GET' && action === 'health') {
+    return send(response, 200, await fleet.health(name));
+  }
+  if (method === 'GET' && action === 'logs') {
+    const lines = Number(url.searchParams.get('lines') ?? '50');
+    if (!Number.isInteger(lines) || lines < 1 || lines > 1000) {
+      return send(response, 400, { error: 'lines must be an integer from 1 to 1000' });
+    }
+    return send(response, 200, {
+      name,
+      lines: await tailLines(join(fleet.dir, 'logs', `${name}.log`), lines),
+    });
+  }
+  if (method === 'GET' && action === 'config') {
+    return send(response, 200, { name, config: await fleet.config(name) });
+  }
+  if (method === 'POST' && action === 'restart') {
+    return send(response, 200, await fleet.restart(name));
+  }
+  return send(response, 405, { error: `${method} not allowed on ${url.pathname}` });
+}
