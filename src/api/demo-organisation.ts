@@ -20,7 +20,7 @@ export const DEMO_AGENTS: Array<Omit<AgentRecord, 'orgId' | 'createdAt'>> = [
     owner: 'admin',
     environment: 'dev',
     packs: ['@castellan/itops'],
-    scopes: ['itops:fleet.read', 'itops:service.read', 'itops:logs.read', 'itops:service.restart'],
+    scopes: ['itops:fleet.read', 'itops:service.read', 'itops:logs.read', 'itops:config.read', 'itops:service.restart'],
     planner: { kind: 'playbook', playbook: 'diagnose-and-restart' },
   },
   {
@@ -29,7 +29,7 @@ export const DEMO_AGENTS: Array<Omit<AgentRecord, 'orgId' | 'createdAt'>> = [
     owner: 'admin',
     environment: 'dev',
     packs: ['@castellan/itops'],
-    scopes: ['itops:fleet.read', 'itops:service.read', 'itops:logs.read'],
+    scopes: ['itops:fleet.read', 'itops:service.read', 'itops:logs.read', 'itops:config.read'],
     planner: { kind: 'playbook', playbook: 'diagnose-and-restart' },
   },
 ];
