@@ -1,0 +1,113 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CastellanService } from '../api/index.js';
+import type { RunRecord, UserRecord } from '../store/index.js';
+import { httpErrorFor } from './error-mapping.js';
+import type { EventStreams } from './event-streams.js';
+
+/** How often the store is polled for new entries; other processes may be advancing the run. */
+export const RUN_EVENTS_POLL_MS = 200;
+const KEEP_ALIVE_MS = 15_000;
+const TERMINAL: ReadonlySet<RunRecord['status']> = new Set([
+  'completed',
+  'failed',
+  'denied',
+  'cancelled',
+]);
+
+/** What a run event stream needs. */
+export interface RunEventStreamOptions {
+  service: CastellanService;
+  streams: EventStreams;
+  actor: UserRecord;
+  runId: string;
+  /** The last seq the client saw (Last-Event-ID), so a reconnect resumes instead of repeating. */
+  afterSeq: number;
+}
+
+/**
+ * Streams a run as Server-Sent Events: its audit entries (`audit`, id = seq), its record when
+ * the status changes (`status`), and `end` once the run is terminal. Polls the store, which is
+ * correct across processes; stops when the client disconnects or the server closes.
+ */
+export function streamRunEvents(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: RunEventStreamOptions,
+): void {
+  const { service, streams, actor, runId } = options;
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  let lastSeq = options.afterSeq;
+  let lastStatus: RunRecord['status'] | undefined;
+  let lastWrite = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  const write = (text: string): void => {
+    lastWrite = Date.now();
+    raw.write(text);
+  };
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    if (timer !== undefined) clearTimeout(timer);
+    forget();
+    if (!raw.writableEnded) raw.end();
+  };
+  const forget = streams.add({
+    stop: (reason) => {
+      if (!stopped && !raw.writableEnded) write(frame('end', { reason }));
+      stop();
+    },
+  });
+  request.raw.on('close', stop);
+  raw.on('close', stop);
+
+  const poll = async (): Promise<void> => {
+    // The run is read before its entries: the engine audits a status change before storing
+    // it, so a terminal status read here means every entry up to it is in the next read.
+    const { run } = await service.getRun(actor, runId);
+    const entries = await service.runEventsSince(actor, runId, lastSeq);
+    if (stopped) return;
+    for (const entry of entries) {
+      write(frame('audit', entry, String(entry.seq)));
+      lastSeq = Math.max(lastSeq, entry.seq);
+    }
+    if (run.status !== lastStatus) {
+      lastStatus = run.status;
+      write(frame('status', run));
+    }
+    if (TERMINAL.has(run.status)) {
+      write(frame('end', { status: run.status }));
+      stop();
+      return;
+    }
+    if (Date.now() - lastWrite >= KEEP_ALIVE_MS) write(': keep-alive\n\n');
+  };
+
+  const tick = (): void => {
+    poll().then(
+      () => {
+        if (!stopped) timer = setTimeout(tick, RUN_EVENTS_POLL_MS);
+      },
+      (error: unknown) => {
+        const mapped = httpErrorFor(error, service.config.server);
+        if (mapped.internal) request.log.error({ err: error, runId }, 'run event stream failed');
+        if (!stopped) write(frame('error', mapped.body));
+        stop();
+      },
+    );
+  };
+  tick();
+}
+
+function frame(event: string, data: unknown, id?: string): string {
+  // JSON never contains a raw newline, so one `data:` line carries the whole payload.
+  return `event: ${event}\n${id === undefined ? '' : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`;
+}
