@@ -20,7 +20,13 @@ export const DEMO_AGENTS: Array<Omit<AgentRecord, 'orgId' | 'createdAt'>> = [
     owner: 'admin',
     environment: 'dev',
     packs: ['@castellan/itops'],
-    scopes: ['itops:fleet.read', 'itops:service.read', 'itops:logs.read', 'itops:config.read', 'itops:service.restart'],
+    scopes: [
+      'itops:fleet.read',
+      'itops:service.read',
+      'itops:logs.read',
+      'itops:config.read',
+      'itops:service.restart',
+    ],
     planner: { kind: 'playbook', playbook: 'diagnose-and-restart' },
   },
   {

@@ -196,7 +196,7 @@ export class CastellanService {
       planner,
     });
     if (mode === 'background') {
-      this.track(this.engine.drive(this.orgId, run.id));
+      this.track(this.driveOrFail(run.id));
       return { run, steps: [] };
     }
     await this.engine.drive(this.orgId, run.id);
@@ -282,7 +282,10 @@ export class CastellanService {
     });
     if (outcome.status !== 'pending') {
       const drive = this.engine.drive(this.orgId, outcome.approval.runId);
-      if (mode === 'background') this.track(drive);
+      if (mode === 'background')
+        this.track(
+          drive.catch((error) => this.engine.fail(this.orgId, outcome.approval.runId, error)),
+        );
       else await drive;
     }
     const view = await this.approvals.get(this.orgId, approvalId);
@@ -301,19 +304,18 @@ export class CastellanService {
     filter: { runId?: string; fromSeq?: number; limit?: number } = {},
   ): Promise<AuditEntry[]> {
     this.permit(actor, 'audit.read');
+    const limit = Math.min(filter.limit ?? 1000, 10_000);
+    const fromSeq = filter.fromSeq ?? 1;
     const rows =
       filter.runId !== undefined
-        ? await this.store.audit.forRun(this.orgId, filter.runId)
-        : await this.store.audit.range(
-            this.orgId,
-            filter.fromSeq ?? 1,
-            undefined,
-            Math.min(filter.limit ?? 1000, 10_000),
-          );
+        ? (await this.store.audit.forRun(this.orgId, filter.runId))
+            .filter((row) => row.seq >= fromSeq)
+            .slice(0, limit)
+        : await this.store.audit.range(this.orgId, fromSeq, undefined, limit);
     return rows.map((row) => row.entry as unknown as AuditEntry);
   }
 
-  /** Audit entries of a run from a given seq on, for event streams (no permission re-check). */
+  /** Audit entries of a run after a given seq, for event streams. */
   async runEventsSince(actor: UserRecord, runId: string, afterSeq: number): Promise<AuditEntry[]> {
     this.permit(actor, 'run.read');
     const rows = await this.store.audit.forRun(this.orgId, runId);
@@ -328,11 +330,12 @@ export class CastellanService {
     return this.store.agents.list(this.orgId);
   }
 
-  /** Checks every control: store, keys, policy, packs, sandbox. Needs no user. */
-  async doctor(): Promise<{
+  /** Checks every control: store, keys, policy, packs, sandbox. No actor: the local CLI. */
+  async doctor(actor?: UserRecord): Promise<{
     ok: boolean;
     checks: Array<{ name: string; ok: boolean; detail: string; fix?: string }>;
   }> {
+    if (actor !== undefined) this.permit(actor, 'system.doctor');
     const checks: Array<{ name: string; ok: boolean; detail: string; fix?: string }> = [];
     try {
       await this.store.ping();
@@ -412,7 +415,7 @@ export class CastellanService {
     if (chosen !== 'playbook' || agent.planner.playbook === undefined) {
       throw new ApiError(
         'bad-input',
-        `agent ${agent.id} has no playbook; use --planner scripted --script FILE`,
+        `agent ${agent.id} has no playbook; start it with the scripted planner and a script`,
       );
     }
     const pack = agent.packs
@@ -438,6 +441,15 @@ export class CastellanService {
     const decision = authorizeControlPlane(actor, action);
     if (decision.effect === 'deny')
       throw new ApiError('forbidden', `${actor.id} may not ${action}: ${decision.reason}`);
+  }
+
+  /** Drives a run in the background; an engine error fails the run with the reason, never silently. */
+  private async driveOrFail(runId: string): Promise<unknown> {
+    try {
+      return await this.engine.drive(this.orgId, runId);
+    } catch (error) {
+      return this.engine.fail(this.orgId, runId, error);
+    }
   }
 
   private track(work: Promise<unknown>): void {

@@ -36,6 +36,7 @@ const expected: Record<ControlPlaneAction, string[]> = {
   'policy.apply': ['security-admin'],
   'user.manage': ['admin'],
   'apikey.manage': ['admin'],
+  'system.doctor': ['admin', 'security-admin', 'operator', 'auditor'],
 };
 
 const roles = [

@@ -32,6 +32,7 @@ export const CONTROL_PLANE_ACTIONS = {
   'policy.apply': ['security-admin'],
   'user.manage': ['admin'],
   'apikey.manage': ['admin'],
+  'system.doctor': ['admin', 'security-admin', 'operator', 'auditor'],
 } as const satisfies Record<string, readonly RoleGrant[]>;
 
 /** A control-plane action named in the table. */

@@ -106,6 +106,17 @@ export class RunEngine {
     );
   }
 
+  /** Fails a run that has not ended because driving it threw; best effort, never throws. */
+  async fail(orgId: string, runId: string, error: unknown): Promise<RunRecord | undefined> {
+    try {
+      const run = await this.load(orgId, runId);
+      if (isTerminal(run.status)) return run;
+      return await this.finish(run, 'failed', `the run engine failed: ${describeError(error)}`);
+    } catch {
+      return undefined; // the store itself is down: the run stays where it was and resumes later
+    }
+  }
+
   /** Cancels a run that has not ended. */
   async cancel(orgId: string, runId: string, by: string, reason: string): Promise<RunRecord> {
     const run = await this.load(orgId, runId);

@@ -41,8 +41,7 @@ export function registerIdentityRoutes(app: FastifyInstance, service: CastellanS
       },
     },
     async (request) => {
-      actorOf(request);
-      return service.doctor();
+      return service.doctor(actorOf(request));
     },
   );
 }
