@@ -5,13 +5,7 @@
  */
 
 export type RunStatus =
-  | 'queued'
-  | 'running'
-  | 'awaiting_approval'
-  | 'completed'
-  | 'failed'
-  | 'denied'
-  | 'cancelled';
+  'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'denied' | 'cancelled';
 
 export type StepStatus =
   | 'proposed' // planner proposed it; not yet decided
@@ -151,7 +145,10 @@ export interface UserRepository {
 export interface ApiKeyRepository {
   insert(key: ApiKeyRecord): Promise<void>;
   get(orgId: string, id: string): Promise<ApiKeyRecord | undefined>;
-  /** Finds a key by id in any organisation: the id comes from the presented credential. */
+  /**
+   * Finds a key by id in any organisation: the id comes from the presented credential. Key ids
+   * are unique across organisations (inserting a clash is a StoreError 'conflict').
+   */
   find(id: string): Promise<ApiKeyRecord | undefined>;
   listForUser(orgId: string, userId: string): Promise<ApiKeyRecord[]>;
   revoke(orgId: string, id: string, at: string): Promise<boolean>;
@@ -166,6 +163,7 @@ export interface AgentRepository {
 export interface RunRepository {
   insert(run: RunRecord): Promise<void>;
   get(orgId: string, id: string): Promise<RunRecord | undefined>;
+  /** Newest first (createdAt, then id), so `limit` keeps the latest; `status: []` matches none. */
   list(orgId: string, filter?: { status?: RunStatus[]; limit?: number }): Promise<RunRecord[]>;
   /**
    * Applies a change only if the stored version equals `expectedVersion`; returns the updated
@@ -194,9 +192,13 @@ export interface StepRepository {
 export interface ApprovalRepository {
   insert(approval: ApprovalRecord): Promise<void>;
   get(orgId: string, id: string): Promise<ApprovalRecord | undefined>;
-  list(orgId: string, filter?: { status?: ApprovalStatus[]; runId?: string }): Promise<ApprovalRecord[]>;
+  list(
+    orgId: string,
+    filter?: { status?: ApprovalStatus[]; runId?: string },
+  ): Promise<ApprovalRecord[]>;
   /** Sets the status only while it is still `pending`; false when it was already decided. */
   resolve(orgId: string, id: string, status: ApprovalStatus, decidedAt: string): Promise<boolean>;
+  /** One decision per approver: a second one by the same approver is a StoreError 'conflict'. */
   addDecision(decision: ApprovalDecisionRecord): Promise<void>;
   decisions(orgId: string, approvalId: string): Promise<ApprovalDecisionRecord[]>;
 }
@@ -207,6 +209,8 @@ export interface AuditRepository {
    * an empty log) and returns the row to insert; it runs under the store's append lock (SQLite:
    * an IMMEDIATE transaction; PostgreSQL: an advisory transaction lock), so two writers never
    * chain from the same tail. If the insert fails, nothing is written and the error propagates.
+   * A row that does not follow the tail (orgId, seq = tail.seq + 1, prevHash = tail.hash) is
+   * refused with a StoreError 'invalid'. The entry is stored as its canonical JSON.
    */
   append(
     orgId: string,
@@ -216,6 +220,7 @@ export interface AuditRepository {
   range(orgId: string, fromSeq: number, toSeq?: number, limit?: number): Promise<AuditRow[]>;
   tail(orgId: string): Promise<{ seq: number; hash: string } | undefined>;
   count(orgId: string): Promise<number>;
+  /** Rows whose `entry.runId` (a string) equals runId, in order. */
   forRun(orgId: string, runId: string): Promise<AuditRow[]>;
 }
 
@@ -250,7 +255,11 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly revocations: RevocationRepository;
   readonly policies: PolicyRepository;
-  /** Runs `work` in one database transaction with repositories bound to it. */
+  /**
+   * Runs `work` in one database transaction with repositories bound to it; a nested call joins
+   * the enclosing transaction. Inside `work`, use only the store it receives: calling the outer
+   * store from there is refused (StoreError 'conflict'), since it would wait on the transaction.
+   */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /** Applies pending migrations; idempotent. */
   migrate(): Promise<void>;

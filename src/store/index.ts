@@ -1,0 +1,34 @@
+/** The store room: every durable record behind one port, on SQLite or PostgreSQL. */
+export type {
+  RunStatus,
+  StepStatus,
+  ApprovalStatus,
+  UserRecord,
+  ApiKeyRecord,
+  AgentRecord,
+  RunRecord,
+  StepRecord,
+  ApprovalRecord,
+  ApprovalDecisionRecord,
+  AuditRow,
+  RevocationRecord,
+  PolicySetRecord,
+  UserRepository,
+  ApiKeyRepository,
+  AgentRepository,
+  RunRepository,
+  StepRepository,
+  ApprovalRepository,
+  AuditRepository,
+  RevocationRepository,
+  PolicyRepository,
+  OrganisationRepository,
+  Store,
+} from './port.js';
+export { StoreError } from './errors.js';
+export type { StoreErrorCode } from './errors.js';
+export { openStore } from './open-store.js';
+export type { StoreSettings } from './open-store.js';
+export { openSqliteStore } from './sqlite/open-sqlite-store.js';
+export { openPostgresStore } from './postgres/open-postgres-store.js';
+export type { PostgresStoreOptions } from './postgres/open-postgres-store.js';

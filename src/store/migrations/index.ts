@@ -1,0 +1,33 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { DialectKind } from '../database.js';
+import { initialMigration } from './0001-initial.js';
+
+/** Every migration, in order; names sort alphabetically, so keep the number prefix. */
+function migrations(dialect: DialectKind): Record<string, Migration> {
+  return {
+    '0001-initial': initialMigration(dialect),
+  };
+}
+
+/** The in-code provider: migrations ship inside the bundle, not read from a folder at runtime. */
+export function migrationProvider(dialect: DialectKind): MigrationProvider {
+  return { getMigrations: async () => migrations(dialect) };
+}
+
+/** Applies pending migrations; a no-op when the schema is current. */
+export async function runMigrations(
+  db: Kysely<any>,
+  dialect: DialectKind,
+  schema: string | undefined,
+): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(dialect),
+    migrationTableName: 'castellan_migration',
+    migrationLockTableName: 'castellan_migration_lock',
+    // Kysely looks the migration table up across all schemas unless told which one is ours.
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error;
+}
