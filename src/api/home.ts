@@ -43,7 +43,7 @@ export interface InitResult {
  * without `force`.
  */
 export async function initHome(
-  home: string,
+  homeFolder: string,
   options: {
     force?: boolean;
     environment?: EnvironmentSettings;
@@ -51,6 +51,7 @@ export async function initHome(
     settings?: Record<string, unknown>;
   } = {},
 ): Promise<InitResult> {
+  const home = resolve(homeFolder);
   const clock = options.clock ?? systemClock;
   const configPath = join(home, CONFIG_FILE);
   if (existsSync(configPath) && options.force !== true) {

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AuditLog, verifyChain, type AuditEntry, type ChainVerification } from '../audit/index.js';
 import { Approvals } from '../approvals/index.js';
 import {
@@ -91,7 +91,8 @@ export class CastellanService {
   ) {}
 
   /** Opens a home: settings, store, keys, packs, policies, sandbox, and the gate between them. */
-  static async open(home: string, options: OpenOptions = {}): Promise<CastellanService> {
+  static async open(homeFolder: string, options: OpenOptions = {}): Promise<CastellanService> {
+    const home = resolve(homeFolder);
     const environment = options.environment ?? readEnvironment();
     const clock = options.clock ?? systemClock;
     const config = loadConfig(home, environment);

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ApiError, CREDENTIALS_FILE } from '../api/index.js';
 import { readEnvironment } from '../config/index.js';
@@ -26,7 +26,7 @@ export function globals(command: Command): {
 } {
   const options = command.optsWithGlobals<GlobalOptions>();
   const environment = readEnvironment();
-  const home = options.home ?? environment.home;
+  const home = resolve(options.home ?? environment.home);
   return { options, home, output: new Output(options.json === true) };
 }
 

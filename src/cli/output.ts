@@ -48,7 +48,9 @@ export class Output {
         ? ` ${decision?.reason ?? ''}${decision?.policyIds?.length ? ` [${decision.policyIds.join(', ')}]` : ''}`
         : step.status === 'awaiting_approval'
           ? ` approval ${step.approvalId ?? ''}`
-          : '';
+          : step.status === 'succeeded'
+            ? `  ${this.paint(summariseResult(step.result), 'dim')}`
+            : '';
     return `#${step.index} ${step.tool} ${this.status(step.status)}${extra}`;
   }
 
@@ -73,4 +75,10 @@ export class Output {
         : 'yellow';
     return this.paint(status, colour);
   }
+}
+
+/** A short, single-line glimpse of a step's result for people. */
+function summariseResult(result: unknown): string {
+  const text = JSON.stringify(result) ?? '';
+  return text.length > 90 ? `${text.slice(0, 87)}...` : text;
 }

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ChainVerification } from '../../audit/index.js';
 import { createSupervisor } from '../../sandbox/index.js';
 import type { RunRecord, StepRecord } from '../../store/index.js';
@@ -32,9 +32,10 @@ export interface ScenarioSummary {
  * and the scenario checks the service is healthy and the audit log verifies.
  */
 export async function runItopsScenario(
-  home: string,
+  homeFolder: string,
   onEvent: (event: ScenarioEvent) => void = () => undefined,
 ): Promise<ScenarioSummary> {
+  const home = resolve(homeFolder);
   const supervisor = createSupervisor();
   try {
     onEvent({
@@ -77,7 +78,9 @@ export async function runItopsScenario(
         run = decided.run;
       }
       const view = await service.getRun(operator, run.id);
-      view.steps.slice(started.steps.length).forEach((step) => onEvent({ kind: 'step', step }));
+      view.steps
+        .slice(Math.max(0, started.steps.length - 1))
+        .forEach((step) => onEvent({ kind: 'step', step }));
       onEvent({ kind: 'run', run: view.run });
       const health = await fetch(
         new URL(`/services/${incident ?? 'payments'}/health`, fleet.url),
