@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from './canonical-json.js';
+
+describe('canonical JSON (RFC 8785)', () => {
+  it('sorts keys by UTF-16 code units, at every depth', () => {
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    );
+    // U+20AC (€) sorts after U+000D and before the surrogate pair of U+1F600 in UTF-16 order.
+    expect(canonicalJson({ '\u20ac': 1, '\r': 2, '\ud83d\ude00': 3, '\u0080': 4 })).toBe(
+      '{"\\r":2,"\u0080":4,"\u20ac":1,"\ud83d\ude00":3}',
+    );
+  });
+
+  it('writes numbers in their shortest round-trip form, as RFC 8785 appendix B does', () => {
+    expect(canonicalJson([1e21, 1e-7, 333333333.3333333, -0, 4.5, 2 ** 53])).toBe(
+      '[1e+21,1e-7,333333333.3333333,0,4.5,9007199254740992]',
+    );
+  });
+
+  it('escapes strings as JSON does and leaves non-ASCII as is', () => {
+    expect(canonicalJson('\u0000\n"\\é')).toBe('"\\u0000\\n\\"\\\\é"');
+  });
+
+  it('drops undefined members and writes undefined array items as null', () => {
+    expect(canonicalJson({ a: undefined, b: [undefined, 1] })).toBe('{"b":[null,1]}');
+  });
+
+  it('refuses values JSON cannot hold', () => {
+    expect(() => canonicalJson(Number.NaN)).toThrow(/NaN/);
+    expect(() => canonicalJson({ big: 1n })).toThrow(/bigint/);
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => canonicalJson(cycle)).toThrow(/cycle/);
+  });
+
+  it('gives the same text for the same value however it was built', () => {
+    const left = JSON.parse('{"x":1,"y":[true,false],"z":"s"}');
+    const right = { z: 's', y: [true, false], x: 1 };
+    expect(canonicalJson(left)).toBe(canonicalJson(right));
+  });
+});
