@@ -13,5 +13,6 @@ export default defineConfig({
     // PostgreSQL contract tests share one database; files that touch it serialise on schemas.
     fileParallelism: true,
     pool: 'forks',
+    reporters: ['default', './scripts/summary-reporter.ts'],
   },
 });
