@@ -4,6 +4,8 @@
  * timestamps are ISO 8601 text, stored as given; PostgreSQL returns bigint columns as strings.
  */
 
+import type { AuditEvidenceTables } from './audit-evidence-tables.js';
+
 /** A boolean column as either driver returns it. */
 export type DbBoolean = boolean | number;
 /** An integer column that PostgreSQL may return as a string (bigint, count). */
@@ -135,7 +137,7 @@ export interface PolicySetsTable {
 }
 
 /** Every table of the store's one schema. */
-export interface Database {
+export interface Database extends AuditEvidenceTables {
   organisations: OrganisationsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;

@@ -25,6 +25,17 @@ export type {
   OrganisationRepository,
   Store,
 } from './port.js';
+export type {
+  AuditPayloadRepository,
+  AuditTreeRepository,
+  BlobRecord,
+  BlobRefRecord,
+  CheckpointRecord,
+  HoldRecord,
+  PayloadClass,
+  RawAuditRow,
+  TreeNodeRecord,
+} from './audit-evidence-port.js';
 export { StoreError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
 export { openStore } from './open-store.js';

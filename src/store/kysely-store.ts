@@ -11,6 +11,8 @@ import { auditRepository } from './repositories/audit.js';
 import type { RepositoryContext } from './repositories/context.js';
 import { organisationRepository } from './repositories/organisations.js';
 import { policyRepository } from './repositories/policies.js';
+import { auditPayloadRepository } from './repositories/audit-payloads.js';
+import { auditTreeRepository } from './repositories/audit-tree.js';
 import { revocationRepository } from './repositories/revocations.js';
 import { runRepository } from './repositories/runs.js';
 import { stepRepository } from './repositories/steps.js';
@@ -80,6 +82,8 @@ function buildStore(shared: SharedState, transaction: Kysely<Database> | undefin
     audit: guard(auditRepository(context)),
     revocations: guard(revocationRepository(context)),
     policies: guard(policyRepository(context)),
+    auditTree: guard(auditTreeRepository(context)),
+    auditPayloads: guard(auditPayloadRepository(context)),
 
     // A nested call joins the enclosing transaction: one commit, one rollback.
     async transaction(work) {

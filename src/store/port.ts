@@ -4,6 +4,8 @@
  * an organisation id. JSON-valued fields are plain objects here; adapters serialise them.
  */
 
+import type { AuditPayloadRepository, AuditTreeRepository } from './audit-evidence-port.js';
+
 export type RunStatus =
   'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'denied' | 'cancelled';
 
@@ -255,6 +257,10 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly revocations: RevocationRepository;
   readonly policies: PolicyRepository;
+  /** The audit log's Merkle tree, raw rows and checkpoints. */
+  readonly auditTree: AuditTreeRepository;
+  /** The audit log's payload blobs and legal holds. */
+  readonly auditPayloads: AuditPayloadRepository;
   /**
    * Runs `work` in one database transaction with repositories bound to it; a nested call joins
    * the enclosing transaction. Inside `work`, use only the store it receives: calling the outer

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { auditLogContract } from './contract/audit-log.js';
+import { auditEvidenceContract } from './contract/audit-evidence.js';
 import type { ContractHarness } from './contract/fixtures.js';
 import { governanceRecordContract } from './contract/governance-records.js';
 import { identityRecordContract } from './contract/identity-records.js';
@@ -47,6 +48,7 @@ export function describeStoreContract(
     describe('runs and steps', () => runRecordContract(harness));
     describe('approvals and policies', () => governanceRecordContract(harness));
     describe('audit log', () => auditLogContract(harness));
+    describe('audit evidence', () => auditEvidenceContract(harness));
     describe('transactions and lifecycle', () => lifecycleContract(harness));
   });
 }

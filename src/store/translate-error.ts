@@ -57,7 +57,8 @@ export function translateError(error: unknown, database: string): unknown {
   if (error instanceof StoreError || !(error instanceof Error)) return error;
   const code = codeOf(error);
   const message = error.message;
-  if (message.includes('audit_log is append-only')) {
+  // audit_log's own triggers and the evidence tables' (audit_tree, audit_blobs, ...) alike.
+  if (/\baudit_[a-z_]+ is append-only/.test(message)) {
     return new StoreError('append-only', 'the audit log is append-only: rows cannot change', {
       cause: error,
     });

@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { DialectKind } from '../database.js';
 import { initialMigration } from './0001-initial.js';
+import { auditEvidenceMigration } from './0003-audit-evidence.js';
 
 /** Every migration, in order; names sort alphabetically, so keep the number prefix. */
 function migrations(dialect: DialectKind): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
+    '0003-audit-evidence': auditEvidenceMigration(dialect),
   };
 }
 

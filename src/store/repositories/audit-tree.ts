@@ -1,0 +1,148 @@
+import { sql, type Selectable } from 'kysely';
+import type {
+  AuditTreeRepository,
+  CheckpointRecord,
+  TreeNodeRecord,
+} from '../audit-evidence-port.js';
+import type { AuditCheckpointsTable } from '../audit-evidence-tables.js';
+import { AUDIT_WRITER_ROLE } from '../migrations/audit-evidence-guards.js';
+import { fromDbInteger, type RepositoryContext } from './context.js';
+
+// SQLite allows 32766 bound values per statement; four columns per node stays well under.
+const INSERT_CHUNK = 1000;
+
+function toCheckpoint(row: Selectable<AuditCheckpointsTable>): CheckpointRecord {
+  return {
+    orgId: row.org_id,
+    size: fromDbInteger(row.size),
+    root: row.root,
+    note: row.note,
+    createdAt: row.created_at,
+  };
+}
+
+function toBytes(value: Uint8Array): Uint8Array {
+  // pg returns Buffer, better-sqlite3 returns Buffer: both are Uint8Arrays already.
+  return value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBufferLike);
+}
+
+/** The audit log's Merkle tree nodes, raw rows and signed checkpoints. */
+export function auditTreeRepository(context: RepositoryContext): AuditTreeRepository {
+  const { db } = context;
+  return {
+    async actAsWriter() {
+      if (context.dialect !== 'postgres') return;
+      // set_config(..., true) lasts until the transaction ends, like SET LOCAL ROLE. The nested
+      // CASE keeps pg_has_role from running (and failing) when the role does not exist.
+      await sql`select case when exists (select 1 from pg_roles where rolname = ${AUDIT_WRITER_ROLE})
+                  then case when pg_has_role(current_user, ${AUDIT_WRITER_ROLE}, 'MEMBER')
+                    then set_config('role', ${AUDIT_WRITER_ROLE}, true) end end`.execute(db);
+    },
+
+    async insertNodes(orgId, nodes) {
+      for (let start = 0; start < nodes.length; start += INSERT_CHUNK) {
+        const chunk = nodes.slice(start, start + INSERT_CHUNK);
+        await db
+          .insertInto('audit_tree')
+          .values(
+            chunk.map((node) => ({
+              org_id: orgId,
+              level: node.level,
+              idx: node.index,
+              hash: node.hash,
+            })),
+          )
+          .onConflict((conflict) => conflict.doNothing())
+          .execute();
+      }
+    },
+
+    async nodes(orgId, keys) {
+      if (keys.length === 0) return [];
+      const rows = await db
+        .selectFrom('audit_tree')
+        .select(['level', 'idx', 'hash'])
+        .where('org_id', '=', orgId)
+        .where((expression) =>
+          expression.or(
+            keys.map((key) =>
+              expression.and([
+                expression('level', '=', key.level),
+                expression('idx', '=', key.index),
+              ]),
+            ),
+          ),
+        )
+        .execute();
+      return rows.map((row): TreeNodeRecord => ({
+        level: row.level,
+        index: fromDbInteger(row.idx),
+        hash: toBytes(row.hash),
+      }));
+    },
+
+    async leafCount(orgId) {
+      const row = await db
+        .selectFrom('audit_tree')
+        .select((expression) => expression.fn.max('idx').as('last'))
+        .where('org_id', '=', orgId)
+        .where('level', '=', 0)
+        .executeTakeFirst();
+      return row?.last === null || row?.last === undefined ? 0 : fromDbInteger(row.last) + 1;
+    },
+
+    async rawRange(orgId, fromSeq, limit) {
+      const rows = await db
+        .selectFrom('audit_log')
+        .select(['seq', 'entry', 'prev_hash', 'hash'])
+        .where('org_id', '=', orgId)
+        .where('seq', '>=', fromSeq)
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        seq: fromDbInteger(row.seq),
+        text: row.entry,
+        prevHash: row.prev_hash,
+        hash: row.hash,
+      }));
+    },
+
+    async insertCheckpoint(record) {
+      const result = await db
+        .insertInto('audit_checkpoints')
+        .values({
+          org_id: record.orgId,
+          size: record.size,
+          root: record.root,
+          note: record.note,
+          created_at: record.createdAt,
+        })
+        .onConflict((conflict) => conflict.doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0 ? 'inserted' : 'exists';
+    },
+
+    async checkpoints(orgId) {
+      const rows = await db
+        .selectFrom('audit_checkpoints')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .orderBy('size')
+        .orderBy('created_at')
+        .execute();
+      return rows.map(toCheckpoint);
+    },
+
+    async latestCheckpoint(orgId) {
+      const row = await db
+        .selectFrom('audit_checkpoints')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .orderBy('size', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toCheckpoint(row);
+    },
+  };
+}
