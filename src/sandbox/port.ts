@@ -11,6 +11,29 @@ export interface SandboxMount {
   readOnly: boolean;
 }
 
+/**
+ * Limits a step asks for (from its tool's declaration). The driver intersects them with its
+ * configured ceilings: a step never gets more than the ceiling, whatever it asks.
+ */
+export interface StepLimits {
+  /** CPU time of each process, in seconds (RLIMIT_CPU). */
+  cpuSeconds?: number;
+  /** Address space of each process, in MiB (RLIMIT_AS). */
+  memoryMb?: number;
+  /** Processes and threads of the whole step (pids cgroup, or RLIMIT_NPROC when not root). */
+  processes?: number;
+  /** Open descriptors per process (RLIMIT_NOFILE). */
+  openFiles?: number;
+  /** Size of /work (tmpfs size, or a watched host folder), in MiB. */
+  workDirMb?: number;
+}
+
+/** One network destination a tool declares. */
+export interface EgressDestination {
+  host: string;
+  port: number;
+}
+
 /** Everything a driver needs to run one step; nothing is inherited from the caller. */
 export interface SandboxSpec {
   /** argv, resolved inside the sandbox; never interpreted by a shell unless argv[0] is one. */
@@ -24,9 +47,41 @@ export interface SandboxSpec {
   stdin?: string;
   timeoutMs: number;
   maxOutputBytes: number;
-  /** Network: none by default (egress through a proxy arrives with the sandbox issue). */
+  /** Network: none by default. `egress` below, when policy permits it, adds the proxy. */
   network?: 'none';
+  /** Limits the tool declares; the driver's ceilings cap them. */
+  limits?: StepLimits;
+  /**
+   * Destinations the tool declares. Only those the driver's allowlist also permits are reached,
+   * through a per-step proxy; the run id names the byte budget the step draws from.
+   */
+  egress?: { destinations: EgressDestination[]; runId: string };
   signal?: AbortSignal;
+}
+
+/** One connection a step opened through its egress proxy, as recorded in the audit entry. */
+export interface EgressConnection {
+  /** `host:port` as the step asked for it (attacker-controlled, length-capped). */
+  destination: string;
+  method: 'CONNECT' | 'HTTP' | 'unknown';
+  /** The address the proxy connected to, after checking what the name resolved to. */
+  address?: string;
+  outcome: 'allowed' | 'refused' | 'cut';
+  /** Why it was refused or cut: `not-allowlisted`, `forbidden-address:loopback`, `budget`... */
+  reason?: string;
+  /** Bytes from the destination to the step, and from the step to the destination. */
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** What a step's egress proxy saw: each connection, the step's bytes and the run's. */
+export interface EgressReport {
+  connections: EgressConnection[];
+  /** Connections past the recording cap, counted but not listed. */
+  omitted: number;
+  bytesIn: number;
+  bytesOut: number;
+  run: { id: string; bytesIn: number; bytesOut: number; budgetIn: number; budgetOut: number };
 }
 
 export interface SandboxResult {
@@ -39,20 +94,25 @@ export interface SandboxResult {
   timedOut: boolean;
   durationMs: number;
   /** Why the driver killed the step, when it did; absent when the step ended on its own. */
-  killed?: 'timeout' | 'aborted' | 'output-limit';
+  killed?: 'timeout' | 'aborted' | 'output-limit' | 'workdir-limit';
   /** The profile that was applied, recorded in the audit entry. */
   profile: SandboxProfile;
+  /** The step's egress, present when it had a proxy. */
+  egress?: EgressReport;
 }
 
 /** The isolation a step actually ran under, as recorded in its audit entry. */
 export interface SandboxProfile {
   driver: string;
   namespaces: string[];
+  /** `none`, or `egress-proxy` when permitted destinations are reached through the proxy. */
   network: string;
   uid: number;
   mounts: string[];
-  /** Syscall filter applied, `none` until the seccomp issue lands. */
+  /** Syscall filter applied: its name and digest, or `none`. */
   seccomp?: string;
+  /** Destinations the step may reach (declared and permitted), and those policy refused. */
+  egress?: { permitted: string[]; refused: string[] };
   /** Resource limits applied, e.g. `as=1073741824`. */
   limits?: string[];
   /** Controls that were skipped on this host and why (e.g. prlimit missing). */

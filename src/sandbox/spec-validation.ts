@@ -30,6 +30,40 @@ function checkSandboxPath(path: string, what: string): void {
     fail(`${what} ${path} would cover ${reserved}, which the driver owns`);
 }
 
+const limitNames = ['cpuSeconds', 'memoryMb', 'processes', 'openFiles', 'workDirMb'] as const;
+
+function checkLimits(spec: SandboxSpec): void {
+  if (spec.limits === undefined) return;
+  for (const [name, value] of Object.entries(spec.limits)) {
+    if (!(limitNames as readonly string[]).includes(name)) fail(`limits.${name} is not a limit`);
+    if (value !== undefined && (!Number.isSafeInteger(value) || (value as number) <= 0)) {
+      fail(`limits.${name} must be a positive integer, got ${String(value)}`);
+    }
+  }
+}
+
+const runIdPattern = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+function checkEgress(spec: SandboxSpec): void {
+  if (spec.egress === undefined) return;
+  const { destinations, runId } = spec.egress;
+  if (typeof runId !== 'string' || !runIdPattern.test(runId)) {
+    fail('egress.runId must be 1-128 letters, digits, or _ . : -');
+  }
+  if (!Array.isArray(destinations) || destinations.length > 64) {
+    fail('egress.destinations must be a list of at most 64 destinations');
+  }
+  for (const [index, destination] of destinations.entries()) {
+    const host = checkString(destination.host, `egress.destinations[${index}].host`);
+    if (host.length === 0 || host.length > 253)
+      fail(`egress.destinations[${index}].host is empty or too long`);
+    const port = destination.port;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      fail(`egress.destinations[${index}].port must be 1-65535, got ${String(port)}`);
+    }
+  }
+}
+
 /**
  * Rejects a spec no driver should run. Specs are built by trusted code, but arguments inside
  * them may carry model output, so every string is checked before it reaches an argv.
@@ -56,6 +90,8 @@ export function validateSpec(spec: SandboxSpec): void {
     checkString(spec.workDir, 'workDir');
     if (!isAbsolute(spec.workDir)) fail(`workDir must be an absolute host path: ${spec.workDir}`);
   }
+  checkLimits(spec);
+  checkEgress(spec);
   for (const [index, mount] of (spec.mounts ?? []).entries()) {
     const what = `mounts[${index}]`;
     checkString(mount.hostPath, `${what}.hostPath`);

@@ -1,4 +1,9 @@
+import { bridgedCommand, proxyEnvironment, sandboxSocketPath } from '../egress/bridge.js';
+import { defaultLimits, type ResourceLimits } from '../limits/resource-limits.js';
 import type { SandboxProfile, SandboxSpec } from '../port.js';
+
+export { defaultLimits };
+export type { ResourceLimits };
 
 /** The uid and gid every step runs as inside the sandbox. */
 export const sandboxUid = 1000;
@@ -6,25 +11,8 @@ export const sandboxUid = 1000;
 /** The descriptor bwrap reports its status on (the fourth stdio entry of the spawn). */
 export const statusFd = 3;
 
-/** Resource limits applied through prlimit inside the sandbox. */
-export interface ResourceLimits {
-  /** Virtual address space per process (RLIMIT_AS). */
-  addressSpaceBytes: number;
-  /** Open file descriptors per process (RLIMIT_NOFILE). */
-  openFiles: number;
-  /** Largest file a process may write (RLIMIT_FSIZE). */
-  fileSizeBytes: number;
-  /** Size of each tmpfs the driver creates (/tmp, and /work when no workDir is given). */
-  tmpfsBytes: number;
-}
-
-/** Limits that let common tools run while stopping a runaway step from starving the host. */
-export const defaultLimits: ResourceLimits = {
-  addressSpaceBytes: 2 * 1024 * 1024 * 1024,
-  openFiles: 256,
-  fileSizeBytes: 256 * 1024 * 1024,
-  tmpfsBytes: 64 * 1024 * 1024,
-};
+/** The descriptor bwrap reads the seccomp filter from (the fifth stdio entry of the spawn). */
+export const seccompFd = 4;
 
 /** What the argv builder needs to know about the host and the driver's settings. */
 export interface PlanOptions {
@@ -32,11 +20,19 @@ export interface PlanOptions {
   /** prlimit inside the sandbox, or undefined when the host has none. */
   prlimitPath: string | undefined;
   links: Array<{ target: string; link: string }>;
-  /**
-   * Seam for the seccomp issue: a compiled BPF filter on an extra descriptor, passed as
-   * `--seccomp FD`. Nothing supplies one yet, and the profile then says `seccomp: none`.
-   */
+  /** A compiled BPF filter on an extra descriptor, passed as `--seccomp FD`. */
   seccomp?: { fd: number; name: string };
+  /**
+   * How the step's process count is capped: RLIMIT_NPROC (binds per sandbox for a non-root
+   * caller), the pids cgroup bwrap is started in (a root caller), or not at all.
+   */
+  processLimit?: 'nproc' | 'pids-cgroup' | 'none';
+  /** The step's proxy socket on the host and the bridge inside, when it has egress. */
+  egress?: { socketPath: string; socatPath: string; permitted: string[]; refused: string[] };
+  /** Declared destinations policy refused, when none was permitted (so there is no proxy). */
+  egressRefused?: string[];
+  /** Notes the driver adds to the profile (controls skipped on this host). */
+  notes?: string[];
 }
 
 /** A bwrap argv and the profile it applies. */
@@ -77,7 +73,12 @@ export function planBwrap(spec: SandboxSpec, options: PlanOptions): BwrapPlan {
     'sandbox',
     '--clearenv',
   ];
-  const env: Record<string, string> = { PATH: '/usr/bin:/bin', HOME: '/work', ...spec.env };
+  const env: Record<string, string> = {
+    PATH: '/usr/bin:/bin',
+    HOME: '/work',
+    ...spec.env,
+    ...(options.egress === undefined ? {} : proxyEnvironment()),
+  };
   for (const [name, value] of Object.entries(env)) args.push('--setenv', name, value);
 
   const mounts: string[] = ['ro:/usr'];
@@ -90,8 +91,13 @@ export function planBwrap(spec: SandboxSpec, options: PlanOptions): BwrapPlan {
     args.push('--bind', spec.workDir, '/work');
     mounts.push(`rw:${spec.workDir}->/work`);
   } else {
-    args.push('--size', String(limits.tmpfsBytes), '--tmpfs', '/work');
+    args.push('--size', String(limits.workDirBytes), '--tmpfs', '/work');
     mounts.push('tmpfs:/work');
+  }
+  if (options.egress !== undefined) {
+    // A socket file, read-only: connect() needs no write access to the mount.
+    args.push('--ro-bind', options.egress.socketPath, sandboxSocketPath);
+    mounts.push(`socket:egress-proxy->${sandboxSocketPath}`);
   }
   for (const mount of spec.mounts ?? []) {
     args.push(mount.readOnly ? '--ro-bind' : '--bind', mount.hostPath, mount.sandboxPath);
@@ -101,36 +107,43 @@ export function planBwrap(spec: SandboxSpec, options: PlanOptions): BwrapPlan {
   if (options.seccomp !== undefined) args.push('--seccomp', String(options.seccomp.fd));
   args.push('--');
 
-  const notes: string[] = [];
+  const notes: string[] = [...(options.notes ?? [])];
   const applied: string[] = [];
+  const processLimit = options.processLimit ?? 'none';
   if (options.prlimitPath !== undefined) {
-    // CPU time gets a second of slack over the wall-clock timeout, which kills first.
-    const cpuSeconds = Math.ceil(spec.timeoutMs / 1000) + 1;
     const flags = [
       `--as=${limits.addressSpaceBytes}`,
       `--nofile=${limits.openFiles}`,
       `--fsize=${limits.fileSizeBytes}`,
-      `--cpu=${cpuSeconds}`,
+      `--cpu=${limits.cpuSeconds}`,
     ];
+    // RLIMIT_NPROC counts per user namespace and host uid, so it caps this sandbox alone; for a
+    // root caller the kernel ignores it and the pids cgroup does the job instead.
+    if (processLimit === 'nproc') flags.push(`--nproc=${limits.processes}`);
     args.push(options.prlimitPath, ...flags, '--');
     applied.push(...flags.map((flag) => flag.slice(2)));
   } else {
-    notes.push('prlimit not found under /usr: no address-space, file or CPU limits applied');
+    notes.push('prlimit not found under /usr: no address-space, file, CPU or process limits');
   }
-  // RLIMIT_NPROC is left out on purpose: it counts the host uid's processes and does not bind
-  // at all when the host uid is root.
-  args.push(...spec.command);
-
+  if (processLimit === 'pids-cgroup') applied.push(`pids=${limits.processes}`);
+  applied.push(`tmpfs=${limits.tmpfsBytes}`, `workdir=${limits.workDirBytes}`);
+  const egress = options.egress;
+  args.push(
+    ...(egress === undefined ? spec.command : bridgedCommand(egress.socatPath, spec.command)),
+  );
+  const refused = egress?.refused ?? options.egressRefused ?? [];
+  const declared = egress !== undefined || refused.length > 0;
   return {
     args,
     profile: {
       driver: 'bwrap',
       namespaces: ['mount', 'user', 'pid', 'net', 'ipc', 'uts', 'cgroup'],
-      network: 'none',
+      network: egress === undefined ? 'none' : 'egress-proxy',
       uid: sandboxUid,
       mounts,
       seccomp: options.seccomp?.name ?? 'none',
-      limits: [...applied, `tmpfs=${limits.tmpfsBytes}`],
+      ...(declared ? { egress: { permitted: egress?.permitted ?? [], refused } } : {}),
+      limits: applied,
       notes,
     },
   };

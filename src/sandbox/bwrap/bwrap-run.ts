@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { watchWorkDir } from '../limits/work-dir-watch.js';
 import { BoundedCapture } from '../output-capture.js';
 import { signalGroup } from '../process-group.js';
 import type { SandboxResult, SandboxSpec } from '../port.js';
@@ -17,6 +18,22 @@ const closeGraceMs = 2000;
 
 type KillReason = NonNullable<SandboxResult['killed']>;
 
+/** What a run needs beyond the argv: descriptors, a cgroup to join, a folder to watch. */
+export interface RunExtras {
+  /** Descriptors handed to bwrap from fd 4 on (the seccomp filter); the caller closes its own. */
+  fds?: number[];
+  /** The step's pids cgroup: bwrap is started inside it, so everything it forks is counted. */
+  cgroupProcsPath?: string;
+  /** A host work folder and the most it may hold; the step is killed past it. */
+  workDirLimit?: { path: string; maxBytes: number };
+}
+
+/**
+ * Joins the cgroup, then becomes bwrap. Writing "0" to cgroup.procs moves the writer itself, so
+ * bwrap starts inside the cgroup and nothing it forks can escape the count by racing the move.
+ */
+const joinCgroupScript = 'echo 0 > "$1" || exit 126; shift; exec "$@"';
+
 /**
  * Spawns bwrap with an explicit argv (never a shell), in its own process group so a timeout,
  * an abort or an output flood kills bwrap, its init and with it the step's whole pid namespace.
@@ -25,6 +42,7 @@ export function runBwrap(
   bwrapPath: string,
   plan: BwrapPlan,
   spec: SandboxSpec,
+  extras: RunExtras = {},
 ): Promise<SandboxResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -34,12 +52,32 @@ export function runBwrap(
     let killed: KillReason | undefined;
     let settled = false;
 
-    const child: ChildProcess = spawn(bwrapPath, plan.args, {
+    const [file, args] =
+      extras.cgroupProcsPath === undefined
+        ? [bwrapPath, plan.args]
+        : [
+            '/bin/sh',
+            [
+              '-c',
+              joinCgroupScript,
+              'castellan-pids',
+              extras.cgroupProcsPath,
+              bwrapPath,
+              ...plan.args,
+            ],
+          ];
+    const child: ChildProcess = spawn(file, args, {
       detached: true,
       // bwrap clears the step's environment itself; it gets nothing from ours either.
       env: {},
       cwd: '/',
-      stdio: [spec.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', 'pipe'],
+      stdio: [
+        spec.stdin === undefined ? 'ignore' : 'pipe',
+        'pipe',
+        'pipe',
+        'pipe',
+        ...(extras.fds ?? []),
+      ],
     });
     // All three are pipes by the stdio setting above, so they exist once spawn returned.
     const out = child.stdout as Readable;
@@ -58,8 +96,14 @@ export function runBwrap(
     const timer = setTimeout(() => kill('timeout'), spec.timeoutMs);
     const onAbort = (): void => kill('aborted');
     spec.signal?.addEventListener('abort', onAbort, { once: true });
+    const limit = extras.workDirLimit;
+    const stopWatch =
+      limit === undefined
+        ? undefined
+        : watchWorkDir(limit.path, limit.maxBytes, () => kill('workdir-limit'));
     const cleanup = (): void => {
       clearTimeout(timer);
+      stopWatch?.();
       spec.signal?.removeEventListener('abort', onAbort);
     };
 

@@ -30,6 +30,11 @@ export function resolveProgram(nameOrPath: string): string | undefined {
  * inside, so it must live under /usr, the only host folder the sandbox sees.
  */
 export function findPrlimit(path: string): string | undefined {
+  return findUsrProgram(path);
+}
+
+/** A program that must run inside the sandbox, where only /usr is visible of the host. */
+export function findUsrProgram(path: string): string | undefined {
   return path.startsWith('/usr/') && isExecutable(path) ? path : undefined;
 }
 

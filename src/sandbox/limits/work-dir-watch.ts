@@ -1,0 +1,72 @@
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * Keeps a host work folder under its size while a step runs. A bound host folder has no size of
+ * its own (a tmpfs /work does), so the driver measures it: every `intervalMs` it adds up the
+ * blocks the folder's files occupy, and reports when they pass the limit or the folder holds
+ * too many entries. RLIMIT_FSIZE caps each file at the same size, so one write cannot run far
+ * past the limit between two measurements.
+ */
+
+/** What the folder held at the last measurement. */
+export interface WorkDirUsage {
+  bytes: number;
+  entries: number;
+}
+
+/** Most entries a work folder may hold; walking more would make the watch itself costly. */
+export const maxWorkDirEntries = 20_000;
+
+async function measure(root: string, stopAt: number): Promise<WorkDirUsage> {
+  const usage: WorkDirUsage = { bytes: 0, entries: 0 };
+  const pending = [root];
+  while (pending.length > 0 && usage.entries <= stopAt) {
+    const folder = pending.pop() as string;
+    let names: string[];
+    try {
+      names = await readdir(folder);
+    } catch {
+      continue; // removed, or made unreadable by the step: what remains is still counted
+    }
+    for (const name of names) {
+      usage.entries += 1;
+      const path = join(folder, name);
+      try {
+        // lstat: a symlink the step planted is counted as itself, never followed.
+        const info = await lstat(path);
+        usage.bytes += info.blocks * 512;
+        if (info.isDirectory()) pending.push(path);
+      } catch {
+        // Gone between readdir and lstat.
+      }
+    }
+  }
+  return usage;
+}
+
+/** Starts watching; `onExceeded` is called once. Returns a function that stops the watch. */
+export function watchWorkDir(
+  root: string,
+  maxBytes: number,
+  onExceeded: (usage: WorkDirUsage) => void,
+  intervalMs = 100,
+): () => void {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = async (): Promise<void> => {
+    const usage = await measure(root, maxWorkDirEntries);
+    if (stopped) return;
+    if (usage.bytes > maxBytes || usage.entries > maxWorkDirEntries) {
+      stopped = true;
+      onExceeded(usage);
+      return;
+    }
+    timer = setTimeout(() => void tick(), intervalMs);
+  };
+  timer = setTimeout(() => void tick(), intervalMs);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
