@@ -5,6 +5,7 @@
  */
 
 import type { AuditEvidenceTables } from './audit-evidence-tables.js';
+import type { GuardPolicyTables } from './guard-policy-tables.js';
 
 /** A boolean column as either driver returns it. */
 export type DbBoolean = boolean | number;
@@ -137,7 +138,7 @@ export interface PolicySetsTable {
 }
 
 /** Every table of the store's one schema. */
-export interface Database extends AuditEvidenceTables {
+export interface Database extends AuditEvidenceTables, GuardPolicyTables {
   organisations: OrganisationsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;

@@ -36,6 +36,16 @@ export type {
   RawAuditRow,
   TreeNodeRecord,
 } from './audit-evidence-port.js';
+export type {
+  EgressAmount,
+  EgressCharge,
+  EgressCounterRepository,
+  EgressTotals,
+  GuardVaultRepository,
+  PolicyGovernanceRepository,
+  PolicyShadowRecord,
+  VaultRecord,
+} from './guard-policy-port.js';
 export { StoreError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
 export { openStore } from './open-store.js';

@@ -13,6 +13,9 @@ import { organisationRepository } from './repositories/organisations.js';
 import { policyRepository } from './repositories/policies.js';
 import { auditPayloadRepository } from './repositories/audit-payloads.js';
 import { auditTreeRepository } from './repositories/audit-tree.js';
+import { egressCounterRepository } from './repositories/egress-counters.js';
+import { guardVaultRepository } from './repositories/guard-vault.js';
+import { policyGovernanceRepository } from './repositories/policy-governance.js';
 import { revocationRepository } from './repositories/revocations.js';
 import { runRepository } from './repositories/runs.js';
 import { stepRepository } from './repositories/steps.js';
@@ -84,6 +87,9 @@ function buildStore(shared: SharedState, transaction: Kysely<Database> | undefin
     policies: guard(policyRepository(context)),
     auditTree: guard(auditTreeRepository(context)),
     auditPayloads: guard(auditPayloadRepository(context)),
+    guardVault: guard(guardVaultRepository(context)),
+    egress: guard(egressCounterRepository(context)),
+    policyGovernance: guard(policyGovernanceRepository(context)),
 
     // A nested call joins the enclosing transaction: one commit, one rollback.
     async transaction(work) {

@@ -5,6 +5,11 @@
  */
 
 import type { AuditPayloadRepository, AuditTreeRepository } from './audit-evidence-port.js';
+import type {
+  EgressCounterRepository,
+  GuardVaultRepository,
+  PolicyGovernanceRepository,
+} from './guard-policy-port.js';
 
 export type RunStatus =
   'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'denied' | 'cancelled';
@@ -261,6 +266,12 @@ export interface Store {
   readonly auditTree: AuditTreeRepository;
   /** The audit log's payload blobs and legal holds. */
   readonly auditPayloads: AuditPayloadRepository;
+  /** The guard's per-run redaction vault (placeholder → value). */
+  readonly guardVault: GuardVaultRepository;
+  /** Egress counters per run and destination, for exfiltration budgets. */
+  readonly egress: EgressCounterRepository;
+  /** Candidate policy versions, activation by compare-and-set, and the shadow set. */
+  readonly policyGovernance: PolicyGovernanceRepository;
   /**
    * Runs `work` in one database transaction with repositories bound to it; a nested call joins
    * the enclosing transaction. Inside `work`, use only the store it receives: calling the outer

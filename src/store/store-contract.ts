@@ -3,6 +3,7 @@ import { auditLogContract } from './contract/audit-log.js';
 import { auditEvidenceContract } from './contract/audit-evidence.js';
 import type { ContractHarness } from './contract/fixtures.js';
 import { governanceRecordContract } from './contract/governance-records.js';
+import { guardPolicyContract } from './contract/guard-policy.js';
 import { identityRecordContract } from './contract/identity-records.js';
 import { lifecycleContract } from './contract/lifecycle.js';
 import { runRecordContract } from './contract/run-records.js';
@@ -49,6 +50,7 @@ export function describeStoreContract(
     describe('approvals and policies', () => governanceRecordContract(harness));
     describe('audit log', () => auditLogContract(harness));
     describe('audit evidence', () => auditEvidenceContract(harness));
+    describe('guard and policy governance', () => guardPolicyContract(harness));
     describe('transactions and lifecycle', () => lifecycleContract(harness));
   });
 }
