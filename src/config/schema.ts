@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { identitySchema } from './identity-schema.js';
+import { modelsSchema } from './model-settings.js';
 
 /** The environments packs are admitted to; rules tighten toward prod. */
 export const environmentSchema = z.enum(['dev', 'staging', 'prod']);
@@ -20,6 +22,67 @@ const storeSchema = z.discriminatedUnion('kind', [
       .default('public'),
   }),
 ]);
+
+const sandboxLimitDefaults = {
+  cpuSeconds: 60,
+  memoryMb: 2048,
+  processes: 128,
+  openFiles: 256,
+  workDirMb: 256,
+};
+
+const sandboxLimitsSchema = z
+  .object({
+    cpuSeconds: z.number().int().min(1).max(3600).default(sandboxLimitDefaults.cpuSeconds),
+    memoryMb: z.number().int().min(16).max(65_536).default(sandboxLimitDefaults.memoryMb),
+    processes: z.number().int().min(1).max(4096).default(sandboxLimitDefaults.processes),
+    openFiles: z.number().int().min(16).max(65_536).default(sandboxLimitDefaults.openFiles),
+    workDirMb: z.number().int().min(1).max(65_536).default(sandboxLimitDefaults.workDirMb),
+  })
+  .strict();
+
+const sandboxEgressDefaults = {
+  allowHosts: [] as string[],
+  allowAddressRanges: [] as string[],
+  runBytesOut: 1024 * 1024,
+  runBytesIn: 64 * 1024 * 1024,
+};
+
+const sandboxEgressSchema = z
+  .object({
+    /** `host`, `host:port`, `*.domain` or `*.domain:port` a tool may declare and reach. */
+    allowHosts: z
+      .array(
+        z
+          .string()
+          .max(260)
+          .regex(
+            /^(\*\.)?([a-z0-9.-]+|\[[0-9a-f:.]+\])(:\d{1,5})?$/i,
+            'a host, host:port, *.domain or *.domain:port',
+          ),
+      )
+      .max(256)
+      .default([]),
+    /** Loopback, private, link-local or metadata ranges the proxy may reach anyway (CIDR). */
+    allowAddressRanges: z
+      .array(z.string().regex(/^[0-9a-f:.]+(\/\d{1,3})?$/i, 'an address or CIDR range'))
+      .max(64)
+      .default([]),
+    /** Bytes each run's steps may send out in all (the exfiltration budget), and receive. */
+    runBytesOut: z
+      .number()
+      .int()
+      .min(0)
+      .max(1024 ** 3)
+      .default(sandboxEgressDefaults.runBytesOut),
+    runBytesIn: z
+      .number()
+      .int()
+      .min(0)
+      .max(16 * 1024 ** 3)
+      .default(sandboxEgressDefaults.runBytesIn),
+  })
+  .strict();
 
 /** One zod schema for every setting; defaults make an empty file a working embedded setup. */
 export const configSchema = z
@@ -64,6 +127,8 @@ export const configSchema = z
         ttlSeconds: 900,
         clockToleranceSeconds: 5,
       }),
+    /** OIDC, delegation, just-in-time scopes and revocation (see identity-schema.ts). */
+    identity: identitySchema,
     sandbox: z
       .object({
         /** `bwrap` runs steps under bubblewrap; `refuse` denies every sandboxed step. */
@@ -76,6 +141,10 @@ export const configSchema = z
           .min(1024)
           .max(64 * 1024 * 1024)
           .default(1024 * 1024),
+        /** Ceilings for every step; a tool's declared limits can only be lower. */
+        limits: sandboxLimitsSchema.default(sandboxLimitDefaults),
+        /** Network: none, unless a tool declares a destination this allowlist also names. */
+        egress: sandboxEgressSchema.default(sandboxEgressDefaults),
       })
       .strict()
       .default({
@@ -83,6 +152,8 @@ export const configSchema = z
         bwrapPath: 'bwrap',
         timeoutMs: 10_000,
         maxOutputBytes: 1024 * 1024,
+        limits: sandboxLimitDefaults,
+        egress: sandboxEgressDefaults,
       }),
     packs: z
       .object({
@@ -124,6 +195,8 @@ export const configSchema = z
       })
       .strict()
       .default({ maxSteps: 50 }),
+    /** Model profiles for LLM planners, by name; API keys only as references (model-settings.ts). */
+    models: modelsSchema,
   })
   .strict();
 

@@ -40,6 +40,28 @@ const shellMountSchema = z
   })
   .strict();
 
+/** Resource limits a shell tool declares; each may only lower the configured ceiling. */
+const shellLimitsSchema = z
+  .object({
+    cpuSeconds: z.number().int().min(1).max(3600).optional(),
+    memoryMb: z.number().int().min(16).max(65_536).optional(),
+    processes: z.number().int().min(1).max(4096).optional(),
+    openFiles: z.number().int().min(16).max(65_536).optional(),
+    workDirMb: z.number().int().min(1).max(65_536).optional(),
+  })
+  .strict();
+
+/** A host and port a shell tool needs to reach: exact names only, no wildcards. */
+const egressDestinationSchema = z
+  .object({
+    host: z
+      .string()
+      .max(253)
+      .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'a host name or IPv4 address'),
+    port: z.number().int().min(1).max(65535),
+  })
+  .strict();
+
 /** How a tool is carried out: the shell connector (sandboxed) or a named in-process connector. */
 export const toolConnectorSchema = z.discriminatedUnion('kind', [
   z
@@ -49,6 +71,10 @@ export const toolConnectorSchema = z.discriminatedUnion('kind', [
       command: z.array(z.string().max(1000)).min(1).max(64),
       mounts: z.array(shellMountSchema).max(16).default([]),
       timeoutMs: z.number().int().min(100).max(600_000).optional(),
+      /** Limits the step asks for; the sandbox's configured ceilings cap them. */
+      limits: shellLimitsSchema.optional(),
+      /** Destinations the step may reach, through the egress proxy, if policy also permits. */
+      egress: z.array(egressDestinationSchema).max(32).optional(),
     })
     .strict(),
   z
@@ -81,6 +107,12 @@ export const toolManifestSchema = z
     risk: z.enum(['low', 'medium', 'high', 'critical']),
     /** Output comes from a source Castellan does not trust: it taints the run. */
     untrustedOutput: z.boolean().default(false),
+    /**
+     * Who receives what the tool sends: the organisation's own systems, or outside parties (mail
+     * to other domains, payments, third-party APIs). The data rules treat a tool that declares
+     * nothing as external: failing closed costs a declaration, failing open leaks data.
+     */
+    destination: z.enum(['internal', 'external']).optional(),
     /** Safe to run again with the same arguments (matters when resuming after a crash). */
     idempotent: z.boolean().default(false),
     /** Whether the tool changes the resource it names (read-only tools never need approval). */

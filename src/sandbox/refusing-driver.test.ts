@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { configSchema } from '../config/index.js';
 import { describeDriverContract } from './__fixtures__/driver-contract.js';
 import { BwrapDriver } from './bwrap/bwrap-driver.js';
 import { createSandboxDriver } from './create-driver.js';
@@ -25,16 +26,40 @@ describe('RefusingDriver', () => {
 });
 
 describe('createSandboxDriver', () => {
-  const limits = { timeoutMs: 1000, maxOutputBytes: 1024 };
+  const settings = (sandbox: Record<string, unknown>) => configSchema.parse({ sandbox }).sandbox;
 
   it('builds the bubblewrap driver with the configured binary', () => {
-    const driver = createSandboxDriver({ driver: 'bwrap', bwrapPath: '/opt/bwrap', ...limits });
+    const driver = createSandboxDriver(settings({ driver: 'bwrap', bwrapPath: '/opt/bwrap' }));
     expect(driver).toBeInstanceOf(BwrapDriver);
     expect((driver as BwrapDriver).bwrapPath).toBe('/opt/bwrap');
   });
 
   it('builds the refusing driver when asked to refuse', () => {
-    const driver = createSandboxDriver({ driver: 'refuse', bwrapPath: 'bwrap', ...limits });
+    const driver = createSandboxDriver(settings({ driver: 'refuse' }));
     expect(driver).toBeInstanceOf(RefusingDriver);
+  });
+
+  it('passes the configured ceilings and egress allowlist to the bubblewrap driver', () => {
+    const driver = createSandboxDriver(
+      settings({
+        limits: { processes: 16, memoryMb: 512 },
+        egress: { allowHosts: ['api.example.com:443'], runBytesOut: 2048 },
+      }),
+    ) as BwrapDriver;
+    expect(driver.ceilings()).toMatchObject({
+      processes: 16,
+      addressSpaceBytes: 512 * 1024 * 1024,
+      cpuSeconds: 60,
+    });
+    expect(driver.options.egress).toMatchObject({
+      allowHosts: ['api.example.com:443'],
+      budget: { bytesOut: 2048 },
+    });
+  });
+
+  it('rejects malformed egress settings before any driver exists', () => {
+    for (const egress of [{ allowHosts: ['http://x/'] }, { allowAddressRanges: ['10.0.0.0/x'] }]) {
+      expect(() => settings({ egress })).toThrow();
+    }
   });
 });

@@ -57,6 +57,11 @@ export class ShellConnector implements Connector {
       timeoutMs,
       maxOutputBytes: this.options.maxOutputBytes ?? 1024 * 1024,
       network: 'none',
+      // What the tool declares; the driver caps limits and intersects egress with its allowlist.
+      ...(connector.limits === undefined ? {} : { limits: connector.limits }),
+      ...(connector.egress === undefined
+        ? {}
+        : { egress: { destinations: connector.egress, runId: call.runId } }),
       ...(call.signal === undefined ? {} : { signal: call.signal }),
     });
     const output: ShellOutput = {
@@ -65,13 +70,19 @@ export class ShellConnector implements Connector {
       stderr: result.stderr,
       truncated: result.stdoutTruncated || result.stderrTruncated,
     };
-    const details = { sandbox: result.profile, durationMs: result.durationMs };
-    if (result.exitCode === 0) return { ok: true, output, details };
+    const details = {
+      sandbox: result.profile,
+      durationMs: result.durationMs,
+      ...(result.egress === undefined ? {} : { egress: result.egress }),
+    };
+    if (result.exitCode === 0 && result.killed === undefined) return { ok: true, output, details };
     const error = result.timedOut
       ? `timed out after ${timeoutMs} ms`
-      : result.exitCode === null
-        ? `killed by ${result.signal ?? 'a signal'}`
-        : `exited with code ${result.exitCode}`;
+      : result.killed !== undefined
+        ? `stopped by the sandbox: ${result.killed}`
+        : result.exitCode === null
+          ? `killed by ${result.signal ?? 'a signal'}`
+          : `exited with code ${result.exitCode}`;
     return { ok: false, error, output, details };
   }
 

@@ -112,6 +112,11 @@ export class BwrapDriver implements SandboxDriver {
     return { ...this.limits };
   }
 
+  /** The same driver with other egress settings (the probe's own allowlist and ledger). */
+  withEgress(egress: EgressOptions): BwrapDriver {
+    return new BwrapDriver({ ...this.options, egress });
+  }
+
   /** Runs one step; throws SandboxError('unavailable') when the sandbox cannot start. */
   async run(spec: SandboxSpec): Promise<SandboxResult> {
     validateSpec(spec);

@@ -24,13 +24,15 @@ export function commandNotFound(stderr: string): boolean {
   return /^bwrap: execvp /m.test(stderr);
 }
 
+/** The fix for a host where bwrap cannot create the step's user namespace. */
+export const userNamespaceFix =
+  'allow user namespaces: `sysctl -w kernel.unprivileged_userns_clone=1` (Debian) and ' +
+  '`sysctl -w user.max_user_namespaces=15000`; on Ubuntu 23.10+ also ' +
+  '`sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` or an AppArmor profile for bwrap; ' +
+  'in a container, run it with an unconfined seccomp and AppArmor profile';
+
 const fixes: Array<{ pattern: RegExp; fix: string }> = [
-  {
-    pattern: /namespace|uid map|Operation not permitted/i,
-    fix:
-      'allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1 and ' +
-      'user.max_user_namespaces>0; in a container, an unconfined seccomp and AppArmor profile)',
-  },
+  { pattern: /namespace|uid map|Operation not permitted/i, fix: userNamespaceFix },
   {
     pattern: /Unknown option|disable-userns|json-status-fd/i,
     fix: 'install bubblewrap 0.8 or later (apt-get install bubblewrap)',

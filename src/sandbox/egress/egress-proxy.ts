@@ -64,7 +64,9 @@ export class StepProxy {
 
   /** Starts listening on the socket path; the caller owns the proxy and must close it. */
   static async start(options: StepProxyOptions): Promise<StepProxy> {
-    const server = createServer({ pauseOnConnect: false });
+    // Half-open: a client that shuts down its sending side after the request (socat, `curl -T`)
+    // must still get the response, or the refusal it is owed.
+    const server = createServer({ allowHalfOpen: true });
     const proxy = new StepProxy(server, options);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -126,6 +128,10 @@ export class StepProxy {
       void this.serve(client, entry, request, buffered.subarray(end));
     };
     client.on('data', onData);
+    // A client that stops sending before its head is complete will never be served.
+    client.once('end', () => {
+      if (headEnd(buffered) === -1) client.destroy();
+    });
   }
 
   private async serve(
