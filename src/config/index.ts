@@ -9,3 +9,4 @@ export {
   formatIssues,
 } from './load.js';
 export type { ConfigErrorCode, EnvironmentSettings } from './load.js';
+export { identitySchema, identityDefaults, scopePatternSchema } from './identity-schema.js';
