@@ -4,6 +4,7 @@
  * timestamps are ISO 8601 text, stored as given; PostgreSQL returns bigint columns as strings.
  */
 
+import type { AccessTables } from './access-tables.js';
 import type { AuditEvidenceTables } from './audit-evidence-tables.js';
 import type { GuardPolicyTables } from './guard-policy-tables.js';
 
@@ -138,7 +139,7 @@ export interface PolicySetsTable {
 }
 
 /** Every table of the store's one schema. */
-export interface Database extends AuditEvidenceTables, GuardPolicyTables {
+export interface Database extends AuditEvidenceTables, GuardPolicyTables, AccessTables {
   organisations: OrganisationsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;

@@ -46,6 +46,22 @@ export type {
   PolicyShadowRecord,
   VaultRecord,
 } from './guard-policy-port.js';
+export type {
+  EpochSubject,
+  GrantKind,
+  GrantRecord,
+  GrantRepository,
+  IssuedTokenRecord,
+  IssuedTokenRepository,
+  KillSwitchRecord,
+  RevocationEpochRecord,
+  RevocationStateRepository,
+  RevocationStatus,
+  ScopeRequestRecord,
+  ScopeRequestRepository,
+  ScopeRequestSettlement,
+  ScopeRequestStatus,
+} from './access-port.js';
 export { StoreError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
 export { openStore } from './open-store.js';

@@ -14,10 +14,14 @@ import { policyRepository } from './repositories/policies.js';
 import { auditPayloadRepository } from './repositories/audit-payloads.js';
 import { auditTreeRepository } from './repositories/audit-tree.js';
 import { egressCounterRepository } from './repositories/egress-counters.js';
+import { grantRepository } from './repositories/grants.js';
 import { guardVaultRepository } from './repositories/guard-vault.js';
+import { issuedTokenRepository } from './repositories/issued-tokens.js';
 import { policyGovernanceRepository } from './repositories/policy-governance.js';
+import { revocationStateRepository } from './repositories/revocation-state.js';
 import { revocationRepository } from './repositories/revocations.js';
 import { runRepository } from './repositories/runs.js';
+import { scopeRequestRepository } from './repositories/scope-requests.js';
 import { stepRepository } from './repositories/steps.js';
 import { userRepository } from './repositories/users.js';
 import { rememberHandleForTests } from './testing.js';
@@ -85,6 +89,10 @@ function buildStore(shared: SharedState, transaction: Kysely<Database> | undefin
     audit: guard(auditRepository(context)),
     revocations: guard(revocationRepository(context)),
     policies: guard(policyRepository(context)),
+    grants: guard(grantRepository(context)),
+    scopeRequests: guard(scopeRequestRepository(context)),
+    issuedTokens: guard(issuedTokenRepository(context)),
+    revocationState: guard(revocationStateRepository(context)),
     auditTree: guard(auditTreeRepository(context)),
     auditPayloads: guard(auditPayloadRepository(context)),
     guardVault: guard(guardVaultRepository(context)),

@@ -284,3 +284,17 @@ export interface Store {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+import type {
+  GrantRepository,
+  IssuedTokenRepository,
+  RevocationStateRepository,
+  ScopeRequestRepository,
+} from './access-port.js';
+  /** Standing and just-in-time scope grants of agents. */
+  readonly grants: GrantRepository;
+  /** Requests for scopes an agent does not hold, waiting for an admin. */
+  readonly scopeRequests: ScopeRequestRepository;
+  /** Every capability token minted (claims only), for listing and revoking. */
+  readonly issuedTokens: IssuedTokenRepository;
+  /** Revocation epochs and the kill switch. */
+  readonly revocationState: RevocationStateRepository;

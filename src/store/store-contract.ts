@@ -4,6 +4,7 @@ import { auditEvidenceContract } from './contract/audit-evidence.js';
 import type { ContractHarness } from './contract/fixtures.js';
 import { governanceRecordContract } from './contract/governance-records.js';
 import { guardPolicyContract } from './contract/guard-policy.js';
+import { accessRecordContract } from './contract/access-records.js';
 import { identityRecordContract } from './contract/identity-records.js';
 import { lifecycleContract } from './contract/lifecycle.js';
 import { runRecordContract } from './contract/run-records.js';
@@ -46,6 +47,7 @@ export function describeStoreContract(
     };
 
     describe('identity records', () => identityRecordContract(harness));
+    describe('access records', () => accessRecordContract(harness));
     describe('runs and steps', () => runRecordContract(harness));
     describe('approvals and policies', () => governanceRecordContract(harness));
     describe('audit log', () => auditLogContract(harness));

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { DialectKind } from '../database.js';
 import { initialMigration } from './0001-initial.js';
 import { auditEvidenceMigration } from './0003-audit-evidence.js';
+import { accessMigration } from './0004-access.js';
 import { guardAndPolicyMigration } from './0005-guard-and-policy.js';
 
 /** Every migration, in order; names sort alphabetically, so keep the number prefix. */
@@ -9,6 +10,7 @@ function migrations(dialect: DialectKind): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
     '0003-audit-evidence': auditEvidenceMigration(dialect),
+    '0004-access': accessMigration(dialect),
     '0005-guard-and-policy': guardAndPolicyMigration(dialect),
   };
 }
