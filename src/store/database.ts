@@ -7,6 +7,7 @@
 import type { AccessTables } from './access-tables.js';
 import type { AuditEvidenceTables } from './audit-evidence-tables.js';
 import type { GuardPolicyTables } from './guard-policy-tables.js';
+import type { PackRecordTables } from './pack-records-tables.js';
 
 /** A boolean column as either driver returns it. */
 export type DbBoolean = boolean | number;
@@ -139,7 +140,11 @@ export interface PolicySetsTable {
 }
 
 /** Every table of the store's one schema. */
-export interface Database extends AuditEvidenceTables, GuardPolicyTables, AccessTables {
+export interface Database
+  extends AuditEvidenceTables,
+    GuardPolicyTables,
+    AccessTables,
+    PackRecordTables {
   organisations: OrganisationsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;

@@ -62,6 +62,14 @@ export type {
   ScopeRequestSettlement,
   ScopeRequestStatus,
 } from './access-port.js';
+export type {
+  PackAdmissionRecord,
+  PackQuarantineRecord,
+  PackRepository,
+  PackVersionRecord,
+  PackVersionSummary,
+  TrustedKeyRecord,
+} from './pack-records-port.js';
 export { StoreError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
 export { openStore } from './open-store.js';

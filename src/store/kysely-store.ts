@@ -10,6 +10,7 @@ import { approvalRepository } from './repositories/approvals.js';
 import { auditRepository } from './repositories/audit.js';
 import type { RepositoryContext } from './repositories/context.js';
 import { organisationRepository } from './repositories/organisations.js';
+import { packRepository } from './repositories/packs.js';
 import { policyRepository } from './repositories/policies.js';
 import { auditPayloadRepository } from './repositories/audit-payloads.js';
 import { auditTreeRepository } from './repositories/audit-tree.js';
@@ -98,6 +99,7 @@ function buildStore(shared: SharedState, transaction: Kysely<Database> | undefin
     guardVault: guard(guardVaultRepository(context)),
     egress: guard(egressCounterRepository(context)),
     policyGovernance: guard(policyGovernanceRepository(context)),
+    packs: guard(packRepository(context)),
 
     // A nested call joins the enclosing transaction: one commit, one rollback.
     async transaction(work) {

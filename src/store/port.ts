@@ -5,6 +5,7 @@
  */
 
 import type { AuditPayloadRepository, AuditTreeRepository } from './audit-evidence-port.js';
+import type { PackRepository } from './pack-records-port.js';
 import type {
   EgressCounterRepository,
   GuardVaultRepository,
@@ -272,6 +273,8 @@ export interface Store {
   readonly egress: EgressCounterRepository;
   /** Candidate policy versions, activation by compare-and-set, and the shadow set. */
   readonly policyGovernance: PolicyGovernanceRepository;
+  /** The pack registry, admissions, quarantines and trusted publisher keys. */
+  readonly packs: PackRepository;
   /**
    * Runs `work` in one database transaction with repositories bound to it; a nested call joins
    * the enclosing transaction. Inside `work`, use only the store it receives: calling the outer

@@ -7,6 +7,7 @@ import { guardPolicyContract } from './contract/guard-policy.js';
 import { accessRecordContract } from './contract/access-records.js';
 import { identityRecordContract } from './contract/identity-records.js';
 import { lifecycleContract } from './contract/lifecycle.js';
+import { packRecordContract } from './contract/pack-records.js';
 import { runRecordContract } from './contract/run-records.js';
 import type { Store } from './port.js';
 
@@ -53,6 +54,7 @@ export function describeStoreContract(
     describe('audit log', () => auditLogContract(harness));
     describe('audit evidence', () => auditEvidenceContract(harness));
     describe('guard and policy governance', () => guardPolicyContract(harness));
+    describe('pack registry and trust', () => packRecordContract(harness));
     describe('transactions and lifecycle', () => lifecycleContract(harness));
   });
 }

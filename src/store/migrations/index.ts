@@ -4,6 +4,7 @@ import { initialMigration } from './0001-initial.js';
 import { auditEvidenceMigration } from './0003-audit-evidence.js';
 import { accessMigration } from './0004-access.js';
 import { guardAndPolicyMigration } from './0005-guard-and-policy.js';
+import { packsMigration } from './0007-packs.js';
 
 /** Every migration, in order; names sort alphabetically, so keep the number prefix. */
 function migrations(dialect: DialectKind): Record<string, Migration> {
@@ -12,6 +13,7 @@ function migrations(dialect: DialectKind): Record<string, Migration> {
     '0003-audit-evidence': auditEvidenceMigration(dialect),
     '0004-access': accessMigration(dialect),
     '0005-guard-and-policy': guardAndPolicyMigration(dialect),
+    '0007-packs': packsMigration(dialect),
   };
 }
 
