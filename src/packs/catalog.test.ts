@@ -105,16 +105,19 @@ describe('catalog.resolve', () => {
     );
   });
 
-  it('pack-not-allowed: the pack exists but the agent does not list it (or pins another version)', () => {
+  it('pack-not-allowed: the pack exists but the agent does not list it', () => {
     expect(codeOf(() => catalog.resolve('@castellan/itops/restart-service', ['plain'], dev))).toBe(
       'pack-not-allowed',
     );
     expect(codeOf(() => catalog.resolve('itops/restart-service', [], dev))).toBe(
       'pack-not-allowed',
     );
+  });
+
+  it('pin-mismatch: the agent pins a version that is not installed', () => {
     expect(
       codeOf(() => catalog.resolve('itops/restart-service', ['@castellan/itops@9.9.9'], dev)),
-    ).toBe('pack-not-allowed');
+    ).toBe('pin-mismatch');
   });
 
   it('unsigned-pack-refused: a local pack outside the environments that admit unsigned packs', () => {

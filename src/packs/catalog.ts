@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { PackError, type PackErrorCode } from './errors.js';
 import { loadPackFromDir } from './load-pack.js';
 import { MANIFEST_FILE } from './parse-manifest.js';
+import { parsePackPin, selectPack } from './pins.js';
 import { resolveTool } from './resolve-tool.js';
 import type { LoadedPack, ResolvedTool, ResolveOptions } from './types.js';
 
@@ -13,40 +14,73 @@ export interface PackProblem {
   message: string;
 }
 
-/** The packs installed on this home, by name. */
+/** The packs this home can use: local folders and verified registry versions, several per name. */
 export interface PackCatalog {
   readonly problems: readonly PackProblem[];
   packs(): LoadedPack[];
-  get(name: string): LoadedPack | undefined;
+  /** The pack an agent entry selects (`name`, `name@version`, `name@version#sha256:...`). */
+  get(entry: string): LoadedPack | undefined;
+  /** Whether the catalog holds this exact content already. */
+  has(name: string, version: string, digest: string): boolean;
+  /** Adds a pack loaded later (a registry version pinned after start-up). */
+  add(pack: LoadedPack): void;
   /** Resolves `@scope/pack/tool`, `pack/tool` or `tool` among the allowed packs, or throws PackError. */
   resolve(toolRef: string, allowedPacks: readonly string[], options: ResolveOptions): ResolvedTool;
 }
 
-/** A catalog over packs already loaded (the first of two packs with one name wins). */
+/**
+ * A catalog over packs already loaded. Two folders with one pack name are a problem (the first
+ * wins); the same name@version@digest twice from one source is kept once.
+ */
 export function createCatalog(
   packs: readonly LoadedPack[],
   problems: readonly PackProblem[] = [],
 ): PackCatalog {
-  const byName = new Map<string, LoadedPack>();
+  const all: LoadedPack[] = [];
   const allProblems = [...problems];
-  for (const pack of packs) {
-    const existing = byName.get(pack.manifest.name);
-    if (existing !== undefined) {
-      allProblems.push({
-        path: pack.dir,
-        code: 'invalid-manifest',
-        message: `${pack.dir}: pack ${pack.manifest.name} is already loaded from ${existing.dir}`,
-      });
-      continue;
+  const add = (pack: LoadedPack): void => {
+    const clash = all.find(
+      (existing) =>
+        existing.manifest.name === pack.manifest.name &&
+        existing.source === pack.source &&
+        (pack.source === 'folder' ||
+          (existing.manifest.version === pack.manifest.version && existing.digest === pack.digest)),
+    );
+    if (clash !== undefined) {
+      if (pack.source === 'folder')
+        allProblems.push({
+          path: pack.dir,
+          code: 'invalid-manifest',
+          message: `${pack.dir}: pack ${pack.manifest.name} is already loaded from ${clash.dir}`,
+        });
+      return;
     }
-    byName.set(pack.manifest.name, pack);
-  }
+    all.push(pack);
+  };
+  packs.forEach(add);
   return {
     problems: allProblems,
-    packs: () => [...byName.values()],
-    get: (name) => byName.get(name),
-    resolve: (toolRef, allowedPacks, options) =>
-      resolveTool([...byName.values()], toolRef, allowedPacks, options),
+    packs: () => [...all],
+    get: (entry) => {
+      let pin;
+      try {
+        pin = parsePackPin(entry);
+      } catch {
+        return undefined;
+      }
+      const selection = selectPack(all, pin);
+      return selection.kind === 'found' ? selection.pack : undefined;
+    },
+    has: (name, version, digest) =>
+      all.some(
+        (pack) =>
+          pack.source === 'registry' &&
+          pack.manifest.name === name &&
+          pack.manifest.version === version &&
+          pack.digest === digest,
+      ),
+    add,
+    resolve: (toolRef, allowedPacks, options) => resolveTool(all, toolRef, allowedPacks, options),
   };
 }
 

@@ -8,7 +8,17 @@ export type PackErrorCode =
   | 'unknown-tool'
   | 'ambiguous-tool'
   | 'pack-not-allowed'
-  | 'unsigned-pack-refused';
+  | 'unsigned-pack-refused'
+  | 'invalid-key'
+  | 'invalid-pin'
+  | 'pack-not-pinned'
+  | 'pin-mismatch'
+  | 'pack-not-admitted'
+  | 'pack-quarantined'
+  | 'signer-not-trusted'
+  | 'pack-state-unavailable'
+  | 'mcp-tool-changed'
+  | 'invalid-skill';
 
 const kindOf: Record<PackErrorCode, ErrorKind> = {
   'invalid-manifest': 'bad-input',
@@ -18,6 +28,16 @@ const kindOf: Record<PackErrorCode, ErrorKind> = {
   'ambiguous-tool': 'bad-input',
   'pack-not-allowed': 'denied',
   'unsigned-pack-refused': 'denied',
+  'invalid-key': 'bad-input',
+  'invalid-pin': 'bad-input',
+  'pack-not-pinned': 'denied',
+  'pin-mismatch': 'denied',
+  'pack-not-admitted': 'denied',
+  'pack-quarantined': 'denied',
+  'signer-not-trusted': 'denied',
+  'pack-state-unavailable': 'unavailable',
+  'mcp-tool-changed': 'denied',
+  'invalid-skill': 'bad-input',
 };
 
 /** Errors of the packs room; the message names the file or the tool and what is wrong. */

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { digestOf, sha256Hex } from '../core/index.js';
+import { sha256Hex } from '../core/index.js';
 import { PackError } from './errors.js';
 
 /** Limits on a pack folder; a pack past any of them is refused, not truncated. */
@@ -127,9 +127,4 @@ async function walk(
       throw new PackError('unreadable', `${path} is not a regular file or folder`);
     }
   }
-}
-
-/** `sha256:<hex>` over the sorted list of (relative path, sha256 of content) of a pack's files. */
-export function packDigest(files: readonly PackFile[]): string {
-  return digestOf(files.map((file) => [file.path, file.sha256]));
 }
