@@ -9,6 +9,8 @@ export interface CapabilityClaims {
   runId: string;
   orgId: string;
   jti: string;
+  /** When the token was issued (whole seconds), for revocation epochs. */
+  iat: Date;
   exp: Date;
   clientId: string;
 }
@@ -44,6 +46,7 @@ const payloadSchema = z
     run_id: text,
     org_id: text,
     jti: text,
+    iat: z.number().finite(),
     exp: z.number().finite(),
   })
   .loose();
@@ -67,6 +70,7 @@ export function toCapabilityClaims(payload: Record<string, unknown>): Capability
     runId: claims.run_id,
     orgId: claims.org_id,
     jti: claims.jti,
+    iat: new Date(claims.iat * 1000),
     exp: new Date(claims.exp * 1000),
     clientId: claims.client_id,
   };

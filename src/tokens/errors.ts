@@ -16,7 +16,19 @@ export type TokenErrorCode =
   | 'missing-claim'
   | 'act-too-deep'
   | 'revoked'
+  | 'revoked-epoch'
+  | 'kill-switch'
   | 'revocation-unavailable'
+  // token exchange: the run may not have a token any more
+  | 'run-revoked'
+  | 'subject-disabled'
+  // grants and just-in-time requests
+  | 'request-not-found'
+  | 'request-settled'
+  | 'grant-not-found'
+  | 'self-approval'
+  | 'not-elevatable'
+  | 'bad-duration'
   // bad input to minting and scope binding
   | 'bad-claims'
   | 'bad-scope'
@@ -40,8 +52,19 @@ const kinds: Record<TokenErrorCode, ErrorKind> = {
   'missing-claim': 'unauthenticated',
   'act-too-deep': 'unauthenticated',
   revoked: 'unauthenticated',
+  'revoked-epoch': 'unauthenticated',
+  // Every token is refused while the kill switch is on: a decision, not a bad credential.
+  'kill-switch': 'forbidden',
   // The revocation list could not answer: a denial, but the caller's credential may be fine.
   'revocation-unavailable': 'unavailable',
+  'run-revoked': 'forbidden',
+  'subject-disabled': 'forbidden',
+  'request-not-found': 'not-found',
+  'request-settled': 'conflict',
+  'grant-not-found': 'not-found',
+  'self-approval': 'forbidden',
+  'not-elevatable': 'bad-input',
+  'bad-duration': 'bad-input',
   'bad-claims': 'bad-input',
   'bad-scope': 'bad-input',
   'bad-binding': 'bad-input',

@@ -1,4 +1,7 @@
-/** The tokens room: instance keys, capability tokens (mint, verify, revoke) and scope matching. */
+/**
+ * The tokens room: instance keys, capability tokens (mint by exchange, verify, revoke), scope
+ * matching and scope sets, grants and just-in-time elevation, revocation epochs, the kill switch.
+ */
 export { TokenError } from './errors.js';
 export type { TokenErrorCode } from './errors.js';
 export {
@@ -32,3 +35,25 @@ export {
 export type { ParsedScope } from './scopes.js';
 export { bindScope } from './bind-scope.js';
 export { revocationCheck, revokeCapabilityToken } from './revocation.js';
+export type { RevocationAnswer, RevocationReason } from './revocation-answer.js';
+export { revocationCheckFor, judgeRevocation } from './revocation-check.js';
+export type { RevocableClaims } from './revocation-check.js';
+export { RevocationWatcher } from './revocation-watcher.js';
+export type { WatchedCall, WatcherOptions } from './revocation-watcher.js';
+export {
+  meetScope,
+  intersectScopes,
+  subsumes,
+  neededScopes,
+  restrictToPatterns,
+  patternsAllow,
+} from './scope-sets.js';
+export { delegablePatterns, delegableScopes } from './delegation.js';
+export { TokenExchange } from './exchange.js';
+export type { ExchangeRequest, ExchangedToken, TokenExchangeDependencies } from './exchange.js';
+export { ScopeElevation, checkRequestableScope } from './elevation.js';
+export type { ElevationVerdict, RunScopeNeed, ElevationDependencies } from './elevation.js';
+export { decideScopeRequest } from './decide-request.js';
+export type { ScopeDecision, DecidedRequest } from './decide-request.js';
+export { revokeTokenByJti, revokeTokensOf, setKillSwitch, revokeGrant } from './revoke.js';
+export type { RevocationAct } from './revoke.js';

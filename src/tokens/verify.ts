@@ -9,14 +9,25 @@ import { TokenError } from './errors.js';
 import type { InstanceKeys } from './instance-keys.js';
 import { fromJoseError } from './jose-errors.js';
 import { MAX_TOKEN_TTL_SECONDS, TOKEN_ALGORITHM, TOKEN_TYPE } from './limits.js';
+import { refuseCriticalExtensions, verifyEd25519Signature } from './node-signature.js';
+import { checkRegisteredClaims } from './registered-claims.js';
+import { toRevocationError, type RevocationAnswer } from './revocation-answer.js';
 
 /** What verification needs besides the token: time, the revocation list, the delegation limit. */
 export interface VerifyOptions {
   clock: Clock;
-  /** Answers whether a jti is revoked; a throw is a denial, never a pass. */
-  isRevoked: (jti: string) => Promise<boolean>;
+  /**
+   * Answers whether the token is revoked: `false` passes; `true` or a reason refuses; a throw is
+   * a denial ('revocation-unavailable'), never a pass. Asked only after the signature holds.
+   */
+  isRevoked: (jti: string, claims: CapabilityClaims) => Promise<RevocationAnswer>;
   /** Longest accepted `act` chain; 1 (the default) allows one actor and no nesting. */
   maxActDepth?: number;
+  /**
+   * `node` (default) checks the signature with node:crypto synchronously; `jose` with jose's
+   * jwtVerify (WebCrypto). Both make the same checks and refuse with the same codes.
+   */
+  engine?: 'node' | 'jose';
 }
 
 /**
@@ -33,16 +44,40 @@ export async function verifyCapabilityToken(
   checkAlgorithm(untrusted.header);
   checkType(untrusted.header);
   checkKeyId(untrusted.header, keys.kid);
-  const payload = await verifySignatureAndTimes(token, keys, config, options.clock);
+  const payload =
+    options.engine === 'jose'
+      ? await verifyWithJose(token, keys, config, options.clock)
+      : verifyWithNode(token, untrusted, keys, config, options.clock);
   checkActDepth(payload, options.maxActDepth ?? 1);
   const claims = toCapabilityClaims(payload);
-  await checkNotRevoked(claims.jti, options.isRevoked);
+  await checkNotRevoked(claims, options.isRevoked);
   return claims;
+}
+
+// Signature first; only an authenticated payload has its claims looked at.
+function verifyWithNode(
+  token: string,
+  untrusted: ReturnType<typeof decodeCompactToken>,
+  keys: InstanceKeys,
+  config: CastellanConfig['tokens'],
+  clock: Clock,
+): Record<string, unknown> {
+  refuseCriticalExtensions(untrusted.header);
+  verifyEd25519Signature(token, keys.publicKey);
+  checkRegisteredClaims(untrusted.payload, {
+    issuer: config.issuer,
+    audience: config.audience,
+    required: REQUIRED_CLAIMS,
+    maxAgeSeconds: MAX_TOKEN_TTL_SECONDS,
+    toleranceSeconds: config.clockToleranceSeconds,
+    now: clock.now(),
+  });
+  return untrusted.payload;
 }
 
 // jose checks the signature first, then presence of every required claim, iss, aud, typ, nbf,
 // exp, and iat (which must lie in the past and within the longest lifetime we ever mint).
-async function verifySignatureAndTimes(
+async function verifyWithJose(
   token: string,
   keys: InstanceKeys,
   config: CastellanConfig['tokens'],
@@ -65,15 +100,18 @@ async function verifySignatureAndTimes(
   }
 }
 
-async function checkNotRevoked(jti: string, isRevoked: VerifyOptions['isRevoked']): Promise<void> {
-  let revoked: boolean;
+async function checkNotRevoked(
+  claims: CapabilityClaims,
+  isRevoked: VerifyOptions['isRevoked'],
+): Promise<void> {
+  let answer: RevocationAnswer;
   try {
-    revoked = await isRevoked(jti);
+    answer = await isRevoked(claims.jti, claims);
   } catch (cause) {
     throw new TokenError('revocation-unavailable', 'the revocation list could not be read', {
       cause,
     });
   }
   // Only a literal false passes; a truthy or odd answer from a broken adapter denies.
-  if (revoked !== false) throw new TokenError('revoked', 'the token has been revoked');
+  if (answer !== false) throw toRevocationError(answer);
 }
