@@ -3,7 +3,7 @@ import type { Approvals } from '../approvals/index.js';
 import type { CastellanConfig, Environment } from '../config/index.js';
 import type { ConnectorRegistry, ConnectorSettings } from '../connectors/index.js';
 import type { Clock } from '../core/index.js';
-import type { PackCatalog } from '../packs/index.js';
+import type { PackAdmissionCheck, PackCatalog } from '../packs/index.js';
 import type { PolicyEngine } from '../policy/index.js';
 import type { AgentRecord, Store, UserRecord } from '../store/index.js';
 import type { InstanceKeys } from '../tokens/index.js';
@@ -72,6 +72,11 @@ export interface GateDependencies {
   audit: AuditLog;
   approvals: Approvals;
   catalog: PackCatalog;
+  /**
+   * Quarantine, admission and key trust, read from the store on every call. Absent, only unsigned
+   * packs in the environments that allow them resolve (fail closed).
+   */
+  packs?: PackAdmissionCheck;
   /** The enforced policy engine; undefined when no valid policy set is loaded (fail closed). */
   policy: () => PolicyEngine | undefined;
   keys: InstanceKeys;

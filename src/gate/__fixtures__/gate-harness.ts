@@ -16,7 +16,7 @@ import {
   type ConnectorCall,
 } from '../../connectors/index.js';
 import { ManualClock } from '../../core/index.js';
-import { loadCatalog } from '../../packs/index.js';
+import { loadCatalog, type PackAdmissionCheck } from '../../packs/index.js';
 import { PolicyEngine, STARTER_POLICIES } from '../../policy/index.js';
 import { BwrapDriver, RefusingDriver, type SandboxDriver } from '../../sandbox/index.js';
 import {
@@ -86,7 +86,12 @@ export interface GateHarness {
 
 /** Options: which sandbox driver the shell tools get. */
 export async function createGateHarness(
-  options: { sandbox?: 'bwrap' | 'refuse' } = {},
+  options: {
+    sandbox?: 'bwrap' | 'refuse';
+    /** The gate's environment (default dev) and, for signed packs, its pack admission check. */
+    environment?: 'dev' | 'staging' | 'prod';
+    packs?: (store: Store) => PackAdmissionCheck;
+  } = {},
 ): Promise<GateHarness> {
   const folder = mkdtempSync(join(tmpdir(), 'castellan-gate-'));
   const store = await openSqliteStore(join(folder, 'castellan.db'));
@@ -144,8 +149,9 @@ export async function createGateHarness(
       new ShellConnector(driver, { workBase: join(folder, 'work') }),
     ]),
     connectorSettings: {},
-    environment: 'dev',
+    environment: options.environment ?? 'dev',
     allowUnsignedIn: ['dev'],
+    ...(options.packs === undefined ? {} : { packs: options.packs(store) }),
     approvalExpirySeconds: 3600,
     clock,
   });

@@ -66,10 +66,12 @@ export class PackGuard implements PackAdmissionCheck {
   async prepare(catalog: PackCatalog, entries: readonly string[]): Promise<void> {
     for (const entry of entries) {
       const pin = parsePackPin(entry);
-      if (pin.version === undefined || pin.digest === undefined) continue;
-      if (catalog.has(pin.name, pin.version, pin.digest)) continue;
+      if (pin.version === undefined) continue;
+      if (pin.digest !== undefined && catalog.has(pin.name, pin.version, pin.digest)) continue;
       const record = await this.store.packs.getVersion(this.orgId, pin.name, pin.version);
-      if (record === undefined || record.digest !== pin.digest) continue;
+      if (record === undefined || (pin.digest !== undefined && record.digest !== pin.digest))
+        continue;
+      if (catalog.has(pin.name, pin.version, record.digest)) continue;
       catalog.add(
         await loadRegistryPack(this.store, this.orgId, pin.name, pin.version, this.environment),
       );
