@@ -258,7 +258,9 @@ export class StepProxy {
     forward(first, 'out', upstream, client);
     client.on('data', (chunk: Buffer) => forward(chunk, 'out', upstream, client));
     upstream.on('data', (chunk: Buffer) => forward(chunk, 'in', client, upstream));
-    client.on('end', () => upstream.end());
+    // The client may have finished sending while its destination was being checked.
+    if (client.readableEnded) upstream.end();
+    else client.on('end', () => upstream.end());
     upstream.on('end', () => client.end());
     client.on('close', () => upstream.destroy());
     upstream.on('close', (hadError) => (hadError ? client.destroy() : client.end()));

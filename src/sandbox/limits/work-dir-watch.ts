@@ -1,3 +1,4 @@
+import { watch, type FSWatcher } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -45,28 +46,55 @@ async function measure(root: string, stopAt: number): Promise<WorkDirUsage> {
   return usage;
 }
 
-/** Starts watching; `onExceeded` is called once. Returns a function that stops the watch. */
+/**
+ * Starts watching; `onExceeded` is called once. A change in the folder itself (inotify) starts a
+ * measurement at once, and a timer catches changes deeper down. Returns a function that stops.
+ */
 export function watchWorkDir(
   root: string,
   maxBytes: number,
   onExceeded: (usage: WorkDirUsage) => void,
-  intervalMs = 100,
+  intervalMs = 25,
 ): () => void {
   let stopped = false;
+  let running = false;
+  let again = false;
   let timer: NodeJS.Timeout | undefined;
+  let watcher: FSWatcher | undefined;
+  const stop = (): void => {
+    stopped = true;
+    clearTimeout(timer);
+    watcher?.close();
+  };
   const tick = async (): Promise<void> => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    clearTimeout(timer);
     const usage = await measure(root, maxWorkDirEntries);
+    running = false;
     if (stopped) return;
     if (usage.bytes > maxBytes || usage.entries > maxWorkDirEntries) {
-      stopped = true;
+      stop();
       onExceeded(usage);
+      return;
+    }
+    if (again) {
+      again = false;
+      void tick();
       return;
     }
     timer = setTimeout(() => void tick(), intervalMs);
   };
+  try {
+    watcher = watch(root, { persistent: false }, () => void tick());
+    watcher.on('error', () => watcher?.close());
+  } catch {
+    // No inotify here: the timer alone keeps watch.
+  }
   timer = setTimeout(() => void tick(), intervalMs);
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
+  return stop;
 }
