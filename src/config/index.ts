@@ -10,3 +10,13 @@ export {
 } from './load.js';
 export type { ConfigErrorCode, EnvironmentSettings } from './load.js';
 export { identitySchema, identityDefaults, scopePatternSchema } from './identity-schema.js';
+export {
+  approvalSettingsSchema,
+  notificationSettingsSchema,
+  webhookSchema,
+} from './approval-settings.js';
+export type {
+  ApprovalSettings,
+  NotificationSettings,
+  WebhookSettings,
+} from './approval-settings.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { approvalSettingsSchema, notificationSettingsSchema } from './approval-settings.js';
 import { identitySchema } from './identity-schema.js';
 import { modelsSchema } from './model-settings.js';
 
@@ -171,17 +172,10 @@ export const configSchema = z
       })
       .strict()
       .default({ dir: 'policies' }),
-    approvals: z
-      .object({
-        expiresAfterSeconds: z
-          .number()
-          .int()
-          .min(60)
-          .max(30 * 24 * 3600)
-          .default(24 * 3600),
-      })
-      .strict()
-      .default({ expiresAfterSeconds: 24 * 3600 }),
+    /** Expiry, the expiry sweep, decision links (see approval-settings.ts). */
+    approvals: approvalSettingsSchema,
+    /** Webhooks told of new approval requests, and their retry (see approval-settings.ts). */
+    notifications: notificationSettingsSchema,
     /** Settings per connector (URLs, folders of target systems); never secrets in clear. */
     connectors: z
       .record(

@@ -7,4 +7,4 @@ export { PlaybookPlanner, playbookState } from './planners/playbook.js';
 export { resolveReferences, lookup, isPresent } from './planners/references.js';
 export { RuntimeError } from './errors.js';
 export type { RuntimeErrorCode } from './errors.js';
-export { canMove, isTerminal, TERMINAL_STATUSES } from './run-state.js';
+export { canMove, isAtRest, isTerminal, TERMINAL_STATUSES } from './run-state.js';

@@ -5,6 +5,7 @@
  */
 
 import type { AccessTables } from './access-tables.js';
+import type { ApprovalDeliveryTables } from './approval-delivery-tables.js';
 import type { AuditEvidenceTables } from './audit-evidence-tables.js';
 import type { GuardPolicyTables } from './guard-policy-tables.js';
 import type { PackRecordTables } from './pack-records-tables.js';
@@ -101,6 +102,8 @@ export interface ApprovalsTable {
   created_at: string;
   expires_at: string;
   decided_at: string | null;
+  details: string | null;
+  forbidden_approvers: string | null;
 }
 
 export interface ApprovalDecisionsTable {
@@ -141,10 +144,12 @@ export interface PolicySetsTable {
 
 /** Every table of the store's one schema. */
 export interface Database
-  extends AuditEvidenceTables,
+  extends
+    AuditEvidenceTables,
     GuardPolicyTables,
     AccessTables,
-    PackRecordTables {
+    PackRecordTables,
+    ApprovalDeliveryTables {
   organisations: OrganisationsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;

@@ -37,6 +37,12 @@ export type {
   TreeNodeRecord,
 } from './audit-evidence-port.js';
 export type {
+  ApprovalDeliveryRepository,
+  ApprovalLinkUseRecord,
+  NotificationRecord,
+  NotificationStatus,
+} from './approval-delivery-port.js';
+export type {
   EgressAmount,
   EgressCharge,
   EgressCounterRepository,

@@ -7,6 +7,7 @@ import type { Store } from './port.js';
 import { agentRepository } from './repositories/agents.js';
 import { apiKeyRepository } from './repositories/api-keys.js';
 import { approvalRepository } from './repositories/approvals.js';
+import { approvalDeliveryRepository } from './repositories/approval-delivery.js';
 import { auditRepository } from './repositories/audit.js';
 import type { RepositoryContext } from './repositories/context.js';
 import { organisationRepository } from './repositories/organisations.js';
@@ -100,6 +101,7 @@ function buildStore(shared: SharedState, transaction: Kysely<Database> | undefin
     egress: guard(egressCounterRepository(context)),
     policyGovernance: guard(policyGovernanceRepository(context)),
     packs: guard(packRepository(context)),
+    approvalDelivery: guard(approvalDeliveryRepository(context)),
 
     // A nested call joins the enclosing transaction: one commit, one rollback.
     async transaction(work) {

@@ -4,6 +4,7 @@
  * an organisation id. JSON-valued fields are plain objects here; adapters serialise them.
  */
 
+import type { ApprovalDeliveryRepository } from './approval-delivery-port.js';
 import type { AuditPayloadRepository, AuditTreeRepository } from './audit-evidence-port.js';
 import type { PackRepository } from './pack-records-port.js';
 import type {
@@ -13,7 +14,14 @@ import type {
 } from './guard-policy-port.js';
 
 export type RunStatus =
-  'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'denied' | 'cancelled';
+  | 'queued'
+  | 'running'
+  | 'awaiting_approval'
+  | 'completed'
+  | 'failed'
+  | 'denied'
+  | 'cancelled'
+  | 'needs_attention'; // stopped after a crash: a call may or may not have taken effect
 
 export type StepStatus =
   | 'proposed' // planner proposed it; not yet decided
@@ -21,7 +29,8 @@ export type StepStatus =
   | 'executing' // intent recorded; connector running
   | 'succeeded'
   | 'failed' // connector ran and reported failure
-  | 'denied'; // the gate refused it
+  | 'denied' // the gate refused it
+  | 'interrupted'; // intent recorded, no outcome, and not safe to run again blindly
 
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
 
@@ -106,6 +115,10 @@ export interface ApprovalRecord {
   createdAt: string;
   expiresAt: string;
   decidedAt: string | null;
+  /** What will happen, for the approver: arguments, provenance, policies, state, change. */
+  details?: Record<string, unknown> | null;
+  /** Who may not decide besides the requester, and why (agent owner, pack publisher). */
+  forbiddenApprovers?: Array<{ user: string; why: string }>;
 }
 
 export interface ApprovalDecisionRecord {
@@ -209,6 +222,8 @@ export interface ApprovalRepository {
   /** One decision per approver: a second one by the same approver is a StoreError 'conflict'. */
   addDecision(decision: ApprovalDecisionRecord): Promise<void>;
   decisions(orgId: string, approvalId: string): Promise<ApprovalDecisionRecord[]>;
+  /** Pending requests whose expiry is at or before `now`, soonest first, at most `limit`. */
+  expiring(orgId: string, now: string, limit: number): Promise<ApprovalRecord[]>;
 }
 
 export interface AuditRepository {
@@ -275,6 +290,8 @@ export interface Store {
   readonly policyGovernance: PolicyGovernanceRepository;
   /** The pack registry, admissions, quarantines and trusted publisher keys. */
   readonly packs: PackRepository;
+  /** The approval notification outbox and redeemed one-time decision links. */
+  readonly approvalDelivery: ApprovalDeliveryRepository;
   /**
    * Runs `work` in one database transaction with repositories bound to it; a nested call joins
    * the enclosing transaction. Inside `work`, use only the store it receives: calling the outer

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe } from 'vitest';
+import { approvalDeliveryContract } from './contract/approval-delivery.js';
 import { auditLogContract } from './contract/audit-log.js';
 import { auditEvidenceContract } from './contract/audit-evidence.js';
 import type { ContractHarness } from './contract/fixtures.js';
@@ -51,6 +52,7 @@ export function describeStoreContract(
     describe('access records', () => accessRecordContract(harness));
     describe('runs and steps', () => runRecordContract(harness));
     describe('approvals and policies', () => governanceRecordContract(harness));
+    describe('approval delivery', () => approvalDeliveryContract(harness));
     describe('audit log', () => auditLogContract(harness));
     describe('audit evidence', () => auditEvidenceContract(harness));
     describe('guard and policy governance', () => guardPolicyContract(harness));

@@ -5,6 +5,7 @@ import { auditEvidenceMigration } from './0003-audit-evidence.js';
 import { accessMigration } from './0004-access.js';
 import { guardAndPolicyMigration } from './0005-guard-and-policy.js';
 import { packsMigration } from './0007-packs.js';
+import { approvalsAndRecoveryMigration } from './0008-approvals-and-recovery.js';
 
 /** Every migration, in order; names sort alphabetically, so keep the number prefix. */
 function migrations(dialect: DialectKind): Record<string, Migration> {
@@ -14,6 +15,7 @@ function migrations(dialect: DialectKind): Record<string, Migration> {
     '0004-access': accessMigration(dialect),
     '0005-guard-and-policy': guardAndPolicyMigration(dialect),
     '0007-packs': packsMigration(dialect),
+    '0008-approvals-and-recovery': approvalsAndRecoveryMigration(dialect),
   };
 }
 

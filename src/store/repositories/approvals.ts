@@ -1,9 +1,13 @@
 import type { Selectable } from 'kysely';
 import type { ApprovalDecisionsTable, ApprovalsTable } from '../database.js';
 import type { ApprovalDecisionRecord, ApprovalRecord, ApprovalRepository } from '../port.js';
-import { fromJson, toJson, type RepositoryContext } from './context.js';
+import { fromJson, fromJsonOrNull, toJson, type RepositoryContext } from './context.js';
 
+// Details and extra forbidden approvers are absent (not null or empty) when a request has none,
+// so records made before they existed read back exactly as they were written.
 function toRecord(row: Selectable<ApprovalsTable>): ApprovalRecord {
+  const details = fromJsonOrNull<Record<string, unknown>>(row.details);
+  const forbidden = fromJsonOrNull<ApprovalRecord['forbiddenApprovers']>(row.forbidden_approvers);
   return {
     orgId: row.org_id,
     id: row.id,
@@ -19,6 +23,10 @@ function toRecord(row: Selectable<ApprovalsTable>): ApprovalRecord {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     decidedAt: row.decided_at,
+    ...(details === null ? {} : { details }),
+    ...(forbidden === null || forbidden === undefined || forbidden.length === 0
+      ? {}
+      : { forbiddenApprovers: forbidden }),
   };
 }
 
@@ -55,6 +63,8 @@ export function approvalRepository(context: RepositoryContext): ApprovalReposito
           created_at: approval.createdAt,
           expires_at: approval.expiresAt,
           decided_at: approval.decidedAt,
+          details: approval.details == null ? null : toJson(approval.details),
+          forbidden_approvers: toJson(approval.forbiddenApprovers ?? []),
         })
         .execute();
     },
@@ -115,6 +125,20 @@ export function approvalRepository(context: RepositoryContext): ApprovalReposito
         .orderBy('approver')
         .execute();
       return rows.map(toDecision);
+    },
+
+    async expiring(orgId, now, limit) {
+      const rows = await db
+        .selectFrom('approvals')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('status', '=', 'pending')
+        .where('expires_at', '<=', now)
+        .orderBy('expires_at')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map(toRecord);
     },
   };
 }
