@@ -10,12 +10,25 @@ export function whyCannotDecide(
   approval: ApprovalRecord,
   user: UserRecord,
   earlier: ApprovalDecisionRecord[],
-): { code: 'self-approval' | 'missing-role' | 'duplicate-decision'; message: string } | undefined {
+):
+  | {
+      code: 'self-approval' | 'separation-of-duties' | 'missing-role' | 'duplicate-decision';
+      message: string;
+    }
+  | undefined {
   // Separation of duties: the person who asked for the action never approves it.
   if (user.id === approval.requestedBy) {
     return {
       code: 'self-approval',
       message: `${user.id} requested run ${approval.runId} and cannot decide its approval`,
+    };
+  }
+  // Nor does anyone with a stake in it: the agent's owner, the pack's publisher.
+  const conflicted = approval.forbiddenApprovers?.find((entry) => entry.user === user.id);
+  if (conflicted !== undefined) {
+    return {
+      code: 'separation-of-duties',
+      message: `${user.id} is ${describeStake(conflicted.why)} and cannot decide this approval`,
     };
   }
   if (user.disabled || !holdsApproverRole(user, approval.approverRole)) {
@@ -42,4 +55,18 @@ export function tally(
       .map((decision) => decision.approver),
   );
   return approvers.size >= approval.quorum ? 'approved' : 'pending';
+}
+
+/** Why a person may not decide, in words: `agent-owner` → "the owner of the run's agent". */
+export function describeStake(why: string): string {
+  switch (why) {
+    case 'requester':
+      return "the run's requester";
+    case 'agent-owner':
+      return "the owner of the run's agent";
+    case 'pack-publisher':
+      return "the publisher of the tool's pack";
+    default:
+      return why;
+  }
 }
