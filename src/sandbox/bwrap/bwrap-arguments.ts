@@ -103,6 +103,8 @@ export function planBwrap(spec: SandboxSpec, options: PlanOptions): BwrapPlan {
     args.push(mount.readOnly ? '--ro-bind' : '--bind', mount.hostPath, mount.sandboxPath);
     mounts.push(`${mount.readOnly ? 'ro' : 'rw'}:${mount.hostPath}->${mount.sandboxPath}`);
   }
+  // The root bwrap builds is a tmpfs; read-only, so only /work and /tmp take writes.
+  args.push('--remount-ro', '/');
   args.push('--chdir', '/work', '--json-status-fd', String(statusFd));
   if (options.seccomp !== undefined) args.push('--seccomp', String(options.seccomp.fd));
   args.push('--');
