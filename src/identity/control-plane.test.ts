@@ -37,8 +37,18 @@ const expected: Record<ControlPlaneAction, string[]> = {
   'user.manage': ['admin'],
   'apikey.manage': ['admin'],
   'system.doctor': ['admin', 'security-admin', 'operator', 'auditor'],
+  'user.read': ['admin', 'security-admin', 'auditor'],
 };
+  'apikey.read': ['admin', 'security-admin', 'auditor'],
 
+  'grant.read': ['admin', 'security-admin', 'auditor', 'operator'],
+  'grant.request': ['operator', 'admin'],
+  'grant.decide': ['admin'],
+  'grant.revoke': ['admin', 'security-admin'],
+  'token.read': ['admin', 'security-admin', 'auditor'],
+  'token.revoke': ['admin', 'security-admin'],
+  'killswitch.read': ['admin', 'security-admin', 'auditor', 'operator'],
+  'killswitch.set': ['security-admin'],
 const roles = [
   'admin',
   'security-admin',

@@ -17,7 +17,8 @@ const everyRole = [
 
 /**
  * Who may do what on the control plane: action → roles allowed. Nothing is implied; an action
- * absent from this table is denied to everyone. (A later issue moves this into Cedar.)
+ * absent from this table is denied to everyone. The service decides through Cedar, with policies
+ * generated from this table (api/control-plane-authorizer.ts), so the table stays the one source.
  */
 export const CONTROL_PLANE_ACTIONS = {
   'run.start': ['operator', 'admin'],
@@ -33,8 +34,18 @@ export const CONTROL_PLANE_ACTIONS = {
   'user.manage': ['admin'],
   'apikey.manage': ['admin'],
   'system.doctor': ['admin', 'security-admin', 'operator', 'auditor'],
+  'user.read': ['admin', 'security-admin', 'auditor'],
 } as const satisfies Record<string, readonly RoleGrant[]>;
+  'apikey.read': ['admin', 'security-admin', 'auditor'],
 
+  'grant.read': ['admin', 'security-admin', 'auditor', 'operator'],
+  'grant.request': ['operator', 'admin'],
+  'grant.decide': ['admin'],
+  'grant.revoke': ['admin', 'security-admin'],
+  'token.read': ['admin', 'security-admin', 'auditor'],
+  'token.revoke': ['admin', 'security-admin'],
+  'killswitch.read': ['admin', 'security-admin', 'auditor', 'operator'],
+  'killswitch.set': ['security-admin'],
 /** A control-plane action named in the table. */
 export type ControlPlaneAction = keyof typeof CONTROL_PLANE_ACTIONS;
 

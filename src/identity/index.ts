@@ -1,4 +1,4 @@
-/** The identity room: roles, the control-plane permission table, and API keys. */
+/** The identity room: roles, the control-plane permission table, API keys and OIDC bearer tokens. */
 export { IdentityError } from './errors.js';
 export type { IdentityErrorCode } from './errors.js';
 export {
@@ -24,3 +24,10 @@ export type {
   IssueApiKeyRequest,
   ApiKeyAuthenticationRepositories,
 } from './api-keys.js';
+export { authenticateBearer } from './authenticate.js';
+export type { BearerAuthentication } from './authenticate.js';
+export { OidcVerifier, MAX_OIDC_TOKEN_LENGTH } from './oidc/oidc-verifier.js';
+export type { OidcIdentity } from './oidc/oidc-verifier.js';
+export type { OidcSettings } from './oidc/issuer-keys.js';
+export { rolesFromClaims } from './oidc/role-mapping.js';
+export { provisionOidcUser } from './oidc/oidc-user.js';
