@@ -5,6 +5,14 @@ export { toolCallRequest, castellanRef } from './tool-call.js';
 export type { ToolCallInput } from './tool-call.js';
 export { toCedarValue } from './cedar-value.js';
 export { STARTER_POLICIES } from './starter.js';
+export {
+  ControlPlaneEngine,
+  controlPlanePolicyFiles,
+  controlPlaneRequest,
+  controlPolicyId,
+  CONTROL_ACTION_TYPE,
+} from './control-plane.js';
+export type { ControlPlanePrincipal } from './control-plane.js';
 export type {
   ApprovalRule,
   EntityRef,
