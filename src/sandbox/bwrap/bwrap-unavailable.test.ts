@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { temporaryFolder } from '../__fixtures__/processes.js';
@@ -33,6 +33,24 @@ describe('BwrapDriver when the sandbox cannot start', () => {
     expect(probe.ok).toBe(false);
     expect(probe.checks[0]).toMatchObject({ name: 'bwrap-installed', ok: false });
     expect(probe.checks[0]?.fix).toMatch(/apt-get install bubblewrap/);
+  });
+
+  it('refuses a step with the user-namespace fix when bwrap cannot create a namespace', async () => {
+    // A stand-in for bwrap on a host that blocks user namespaces: bubblewrap's own message.
+    const fake = join(folder.path, 'bwrap');
+    writeFileSync(
+      fake,
+      '#!/bin/sh\necho "bwrap: No permissions to creating new namespace, likely because the kernel does not allow non-privileged user namespaces." >&2\nexit 1\n',
+    );
+    chmodSync(fake, 0o755);
+    const workDir = join(folder.path, 'work');
+    const error = await new BwrapDriver({ bwrapPath: fake })
+      .run({ command: ['touch', '/work/ran'], workDir, timeoutMs: 5000, maxOutputBytes: 1024 })
+      .catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ code: 'unavailable' });
+    expect((error as SandboxError).message).toMatch(/No permissions to creating new namespace/);
+    expect((error as SandboxError).message).toMatch(/kernel\.unprivileged_userns_clone=1/);
+    expect(existsSync(join(workDir, 'ran'))).toBe(false);
   });
 
   it('treats a bwrap that fails during setup as unavailable, not as a failed step', async () => {
