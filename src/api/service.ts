@@ -20,7 +20,7 @@ import {
   authorizeControlPlane,
   type ControlPlaneAction,
 } from '../identity/index.js';
-import { loadCatalog, type PackCatalog } from '../packs/index.js';
+import { loadAdmittedPacks, loadCatalog, PackGuard, type PackCatalog } from '../packs/index.js';
 import type { PolicyEngine } from '../policy/index.js';
 import {
   PlaybookPlanner,
@@ -46,6 +46,8 @@ import {
 import { loadInstanceKeys, type InstanceKeys } from '../tokens/index.js';
 import { localKey } from './credentials.js';
 import { ApiError } from './errors.js';
+import { isPackApproval } from './packs/pack-approvals.js';
+import { PackService } from './packs/pack-service.js';
 import { decisionSchema, parseInput, startRunSchema } from './inputs.js';
 import { loadActiveEngine } from './policy-loading.js';
 
@@ -76,6 +78,8 @@ export interface ApprovalView {
  */
 export class CastellanService {
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Pack trust store, registry, admission, quarantine (set once, by open). */
+  packs!: PackService;
 
   private constructor(
     readonly home: string,
@@ -103,6 +107,9 @@ export class CastellanService {
       const audit = new AuditLog(store, orgId, clock);
       const approvals = new Approvals(store, clock);
       const catalog = await loadCatalog(config.packs.paths);
+      // Registry versions admitted here are verified again as they load; pinned ones load lazily.
+      const packGuard = new PackGuard(store, orgId, config.environment);
+      await loadAdmittedPacks(catalog, store, orgId, config.environment);
       const policyState = await loadActiveEngine(store, orgId);
       const sandbox = options.sandbox ?? createSandboxDriver(config.sandbox);
       const connectors = createConnectorRegistry([
@@ -118,6 +125,7 @@ export class CastellanService {
         audit,
         approvals,
         catalog,
+        packs: packGuard,
         policy: () => policyState.engine,
         keys,
         tokens: config.tokens,
@@ -139,7 +147,7 @@ export class CastellanService {
         maxSteps: config.runs.maxSteps,
         clock,
       });
-      return new CastellanService(
+      const service = new CastellanService(
         home,
         config,
         store,
@@ -151,6 +159,19 @@ export class CastellanService {
         policyState,
         clock,
       );
+      service.packs = new PackService({
+        store,
+        audit,
+        approvals,
+        catalog,
+        guard: packGuard,
+        orgId,
+        environment: config.environment,
+        clock,
+        approvalExpirySeconds: config.approvals.expiresAfterSeconds,
+        permit: (actor, action) => service.permit(actor, action),
+      });
+      return service;
     } catch (error) {
       await store.close();
       throw error;
@@ -187,6 +208,8 @@ export class CastellanService {
         `no agent "${input.agent}"; agents: ${known.join(', ') || 'none'}`,
       );
     }
+    // Loads (verifying) pinned registry versions; one that fails is refused by the gate, on record.
+    await this.packs.guard.prepare(this.catalog, agent.packs).catch(() => undefined);
     const planner = this.plannerFor(agent, input.planner, input.script);
     const run = await this.engine.create({
       orgId: this.orgId,
@@ -253,6 +276,11 @@ export class CastellanService {
     mode: 'until-rest' | 'background' = 'until-rest',
   ): Promise<ApprovalView & { run: RunRecord }> {
     this.permit(actor, 'approval.decide');
+    if (isPackApproval((await this.approvals.get(this.orgId, approvalId)).approval))
+      throw new ApiError(
+        'bad-input',
+        `${approvalId} is a pack request: decide it with packs approve|deny`,
+      );
     const input = parseInput(decisionSchema, raw, 'decision');
     const outcome = await this.approvals.decide(
       this.orgId,

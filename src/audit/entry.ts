@@ -5,6 +5,14 @@
 
 export type AuditEventType =
   | 'home-initialised'
+  | 'pack-published' // packs: a signed version verified and stored, admitted to dev
+  | 'pack-promotion-requested'
+  | 'pack-promoted' // admitted to staging or prod after its approval
+  | 'pack-quarantined'
+  | 'pack-release-requested'
+  | 'pack-released'
+  | 'pack-key-trusted' // trust store: a publisher key added for an environment
+  | 'pack-key-untrusted'
   | 'run-created'
   | 'run-status-changed'
   | 'token-minted'

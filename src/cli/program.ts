@@ -3,6 +3,7 @@ import { describeError, isCastellanError } from '../core/index.js';
 import { registerApprovals } from './commands/approvals.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
+import { registerPacks } from './commands/packs.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSetup } from './commands/setup.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerApprovals(program);
   registerAudit(program);
   registerDemo(program);
+  registerPacks(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

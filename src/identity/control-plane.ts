@@ -34,6 +34,11 @@ export const CONTROL_PLANE_ACTIONS = {
   'user.manage': ['admin'],
   'apikey.manage': ['admin'],
   'system.doctor': ['admin', 'security-admin', 'operator', 'auditor'],
+  'pack.read': everyRole,
+  'pack.publish': ['publisher'],
+  'pack.promote': ['publisher', 'security-admin'],
+  'pack.quarantine': ['security-admin', 'admin', 'operator'],
+  'trust.manage': ['security-admin'],
   'user.read': ['admin', 'security-admin', 'auditor'],
 } as const satisfies Record<string, readonly RoleGrant[]>;
   'apikey.read': ['admin', 'security-admin', 'auditor'],

@@ -1,6 +1,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PackError, type PackErrorCode } from './errors.js';
+import { PackVerifyError, type PackVerifyErrorCode } from './verify/errors.js';
 import { loadPackFromDir } from './load-pack.js';
 import { MANIFEST_FILE } from './parse-manifest.js';
 import { parsePackPin, selectPack } from './pins.js';
@@ -10,7 +11,7 @@ import type { LoadedPack, ResolvedTool, ResolveOptions } from './types.js';
 /** A pack folder that could not be loaded, and why; the rest of the catalog still loads. */
 export interface PackProblem {
   path: string;
-  code: PackErrorCode;
+  code: PackErrorCode | PackVerifyErrorCode;
   message: string;
 }
 
@@ -24,6 +25,8 @@ export interface PackCatalog {
   has(name: string, version: string, digest: string): boolean;
   /** Adds a pack loaded later (a registry version pinned after start-up). */
   add(pack: LoadedPack): void;
+  /** Records a pack that could not be loaded (doctor shows it). */
+  report(problem: PackProblem): void;
   /** Resolves `@scope/pack/tool`, `pack/tool` or `tool` among the allowed packs, or throws PackError. */
   resolve(toolRef: string, allowedPacks: readonly string[], options: ResolveOptions): ResolvedTool;
 }
@@ -80,6 +83,9 @@ export function createCatalog(
           pack.digest === digest,
       ),
     add,
+    report: (problem) => {
+      allProblems.push(problem);
+    },
     resolve: (toolRef, allowedPacks, options) => resolveTool(all, toolRef, allowedPacks, options),
   };
 }
@@ -125,8 +131,10 @@ export async function loadCatalog(paths: readonly string[]): Promise<PackCatalog
   return createCatalog(packs, problems);
 }
 
-function problemOf(path: string, error: unknown): PackProblem {
-  if (error instanceof PackError) return { path, code: error.code, message: error.message };
+/** A load failure as a catalog problem. */
+export function problemOf(path: string, error: unknown): PackProblem {
+  if (error instanceof PackError || error instanceof PackVerifyError)
+    return { path, code: error.code, message: error.message };
   const message = error instanceof Error ? error.message : String(error);
   return { path, code: 'unreadable', message: `${path}: ${message}` };
 }

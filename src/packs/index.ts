@@ -50,3 +50,4 @@ export type { PackStateSnapshot } from './registry/pack-state.js';
 export { loadRegistryPack } from './registry/load-registry-pack.js';
 export { publishPack, verifyForEnvironment } from './registry/publish.js';
 export { toTrustedKey, trustedKeysFor, admittedVersionsFor } from './registry/registry-trust.js';
+export { loadAdmittedPacks } from './registry/load-admitted.js';

@@ -50,7 +50,7 @@ export class PackGuard implements PackAdmissionCheck {
   }
 
   private snapshot(): Promise<PackStateSnapshot> {
-    const now = (this.options.now ?? performance.now)();
+    const now = this.options.now?.() ?? performance.now();
     const ttl = this.options.ttlMs ?? PACK_STATE_TTL_MS;
     if (this.cached === undefined || now - this.cached.at > ttl) {
       const state = loadPackState(this.store, this.orgId);
