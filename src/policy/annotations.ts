@@ -9,6 +9,37 @@ import type { ApprovalRule } from './types.js';
 export interface PolicyAnnotations {
   id: string;
   approval: ApprovalRule | undefined;
+  /** Data classes this permit lets leave toward external destinations (`@allowData`). */
+  allowData: string[] | undefined;
+}
+
+// The classes a policy may allow by name. Secrets are absent on purpose: no policy lets a
+// credential leave (the data rules' floor), so naming one is an error, not a silent no-op.
+const ALLOWABLE_DATA = ['email', 'phone', 'card', 'iban', 'us-ssn', 'uk-nino', 'ip-address'];
+
+/** Reads `@allowData("email, phone")`: permits only, known classes only. */
+function readAllowData(
+  value: string | null | undefined,
+  effect: 'permit' | 'forbid',
+  named: string,
+): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (effect === 'forbid') {
+    throw new PolicyError('invalid-policy', `${named}: @allowData applies to permit policies only`);
+  }
+  const classes = (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+  const unknown = classes.filter((item) => !ALLOWABLE_DATA.includes(item));
+  if (classes.length === 0 || unknown.length > 0) {
+    throw new PolicyError(
+      'invalid-policy',
+      `${named}: @allowData names data classes from ${ALLOWABLE_DATA.join(', ')}` +
+        (unknown.length > 0 ? `; not ${unknown.join(', ')}` : ''),
+    );
+  }
+  return [...new Set(classes)].sort();
 }
 
 // Ids appear in decisions, audit entries and CLI output: keep them plain and bounded.
@@ -39,13 +70,14 @@ export function readAnnotations(
     );
   }
   const named = `${where} @id("${id}")`;
+  const allowData = readAllowData(annotations?.['allowData'], effect, named);
   const role = annotations?.['approval'];
   const quorum = annotations?.['quorum'];
   if (role === undefined) {
     if (quorum !== undefined) {
       throw new PolicyError('invalid-policy', `${named}: @quorum needs an @approval("role")`);
     }
-    return { id, approval: undefined };
+    return { id, approval: undefined, allowData };
   }
   // An approval on a forbid would read as "forbidden unless approved", which Cedar cannot
   // express: forbid always wins. Refuse it rather than let the author believe otherwise.
@@ -64,5 +96,5 @@ export function readAnnotations(
       `${named}: @quorum must be a whole number from 1 to 999`,
     );
   }
-  return { id, approval: { role, quorum: quorum === undefined ? 1 : Number(quorum) } };
+  return { id, approval: { role, quorum: quorum === undefined ? 1 : Number(quorum) }, allowData };
 }

@@ -59,14 +59,18 @@ function approvalOrAllow(
   policyVersion: number,
 ): PolicyDecision {
   const rules: Array<{ id: string; role: string; quorum: number }> = [];
+  const allowed = new Set<string>();
   for (const id of policyIds) {
     const policy = policies.get(id);
     if (policy === undefined) {
       return engineError(policyVersion, policyIds, `Cedar named an unknown policy "${id}"`);
     }
     if (policy.approval !== undefined) rules.push({ id, ...policy.approval });
+    for (const dataClass of policy.allowData ?? []) allowed.add(dataClass);
   }
-  if (rules.length === 0) return { effect: 'allow', policyIds, policyVersion };
+  // Data classes a determining permit allows to leave; absent when none does.
+  const allowedData = allowed.size === 0 ? {} : { allowedData: [...allowed].sort() };
+  if (rules.length === 0) return { effect: 'allow', policyIds, policyVersion, ...allowedData };
   // The strictest rule wins: highest quorum, then the first policy id. The others stay visible
   // in the reasons so an approver sees every rule that asked for a human.
   rules.sort((left, right) => right.quorum - left.quorum || compareIds(left.id, right.id));
@@ -81,6 +85,7 @@ function approvalOrAllow(
     policyVersion,
     approval: { role: strictest.role, quorum: strictest.quorum },
     reasons,
+    ...allowedData,
   };
 }
 

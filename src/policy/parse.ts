@@ -52,8 +52,16 @@ function parseFile(file: string, text: string): PolicyInfo[] {
       throw new PolicyError('invalid-policy', `${where}: ${describeCedarErrors(json.errors)}`);
     }
     const annotations = json.json.annotations as Record<string, string | null> | undefined;
-    const { id, approval } = readAnnotations(annotations, json.json.effect, where);
-    return { id, file, line, effect: json.json.effect, approval, text: policyText };
+    const { id, approval, allowData } = readAnnotations(annotations, json.json.effect, where);
+    return {
+      id,
+      file,
+      line,
+      effect: json.json.effect,
+      approval,
+      ...(allowData === undefined ? {} : { allowData }),
+      text: policyText,
+    };
   });
   return policies.sort((left, right) => left.line - right.line);
 }

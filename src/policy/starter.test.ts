@@ -11,6 +11,7 @@ function decide(
   effect: ToolCallInput['tool']['effect'],
   risk: ToolCallInput['tool']['risk'],
   tainted = false,
+  extra: Partial<ToolCallInput> = { destination: 'internal' },
 ): PolicyDecision {
   return engine.decide(
     toolCallRequest({
@@ -22,18 +23,62 @@ function decide(
       environment: 'prod',
       tainted,
       args: {},
+      ...extra,
     }),
   );
 }
 
 describe('STARTER_POLICIES', () => {
-  it('loads with the four named policies', () => {
+  it('loads with its seven named policies', () => {
     expect(engine.policies.map((policy) => policy.id)).toEqual([
       'read-tools',
       'routine-writes',
       'risky-writes-need-approval',
       'no-critical-writes-after-taint',
+      'no-personal-data-to-untrusted-recipients',
+      'untrusted-values-to-external-need-two-approvers',
+      'external-writes-after-taint-need-approval',
     ]);
+  });
+
+  it('forbids personal data going out through an argument that came from untrusted content', () => {
+    const decision = decide('write', 'low', true, {
+      destination: 'external',
+      provenance: { to: 'untrusted', body: 'planner' },
+      dataClasses: ['email'],
+      ownDataClasses: ['email'],
+    });
+    expect(decision).toMatchObject({
+      effect: 'deny',
+      policyIds: ['no-personal-data-to-untrusted-recipients'],
+    });
+  });
+
+  it('asks two approvers before an untrusted value leaves, even for a low-risk write', () => {
+    const decision = decide('write', 'low', false, {
+      destination: 'external',
+      provenance: { iban: 'untrusted' },
+      dataClasses: ['iban'],
+      untrustedDataClasses: ['iban'],
+    });
+    expect(decision).toMatchObject({
+      effect: 'needs-approval',
+      approval: { role: 'approver', quorum: 2 },
+    });
+    expect(decision.policyIds).toContain('untrusted-values-to-external-need-two-approvers');
+  });
+
+  it('asks an approver before anything leaves the organisation after taint', () => {
+    expect(decide('write', 'medium', true, { destination: 'external' })).toMatchObject({
+      effect: 'needs-approval',
+      approval: { role: 'approver', quorum: 1 },
+      policyIds: ['external-writes-after-taint-need-approval', 'routine-writes'],
+    });
+    // The same write to an internal system after taint stays routine.
+    expect(decide('write', 'medium', true)).toMatchObject({
+      effect: 'allow',
+      policyIds: ['routine-writes'],
+    });
   });
 
   it('allows read tools at any risk, tainted or not', () => {

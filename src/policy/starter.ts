@@ -1,6 +1,8 @@
 /**
  * The policy set a fresh Castellan starts with: reads are free, routine writes are allowed,
- * risky writes need a human, and a tainted run may not make critical changes at all. It is a
+ * risky writes need a human, a tainted run may not make critical changes at all, and data
+ * leaving the organisation after untrusted content needs people (or is forbidden outright when
+ * personal data would go to a recipient the untrusted content named). It is a
  * TypeScript constant rather than a .cedar file so that it ships inside the bundle with nothing
  * to locate on disk at run time.
  */
@@ -53,5 +55,45 @@ forbid (
   resource
 )
 when { action in Castellan::Action::"risk:critical" && context.tainted };
+
+// The classic injected-instruction attack: untrusted content (a mail body, a web page) names
+// an outside recipient and the planner sends it customer data. When the organisation's own
+// personal data (first seen in the prompt or a trusted tool's output) would go to an external
+// destination together with an argument whose value first appeared in untrusted content, no
+// approval can make it safe. Provenance is computed by the runtime, not the model.
+@id("no-personal-data-to-untrusted-recipients")
+forbid (
+  principal,
+  action in Castellan::Action::"effect:write",
+  resource
+)
+when {
+  context.destination == "external" &&
+  !context.untrustedArgs.isEmpty() &&
+  context.ownDataClasses.containsAny(["email", "phone", "card", "iban", "us-ssn", "uk-nino"])
+};
+
+// A value that came from untrusted content and now leaves the organisation (a payee's IBAN
+// from an e-mail, an address from a web page) needs two approvers, whatever the tool's risk.
+@id("untrusted-values-to-external-need-two-approvers")
+@approval("approver")
+@quorum("2")
+permit (
+  principal is Castellan::Agent,
+  action in Castellan::Action::"effect:write",
+  resource
+)
+when { context.destination == "external" && !context.untrustedArgs.isEmpty() };
+
+// After reading untrusted content, nothing leaves the organisation without a person: the
+// planner may be acting on the content's instructions even when no value was copied.
+@id("external-writes-after-taint-need-approval")
+@approval("approver")
+permit (
+  principal is Castellan::Agent,
+  action in Castellan::Action::"effect:write",
+  resource
+)
+when { context.destination == "external" && context.tainted };
 `,
 };

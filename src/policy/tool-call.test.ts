@@ -42,7 +42,53 @@ describe('toolCallRequest', () => {
       tool: '@castellan/itops/restart-service',
       user: { __entity: { type: 'Castellan::User', id: 'bob' } },
       args: { service: 'web-1' },
+      destination: 'external',
+      provenance: {},
+      untrustedArgs: [],
+      dataClasses: [],
+      ownDataClasses: [],
+      untrustedDataClasses: [],
+      egress: {
+        runBytes: 0,
+        runRecords: 0,
+        destinationBytes: 0,
+        destinationRecords: 0,
+        callBytes: 0,
+        callRecords: 0,
+      },
+      time: { epochSeconds: 0, hourUtc: 0, weekdayUtc: 4 },
     });
+  });
+
+  it('gives policies the destination, provenance, data classes, egress and time', () => {
+    const request = toolCallRequest(
+      call({
+        destination: 'internal',
+        provenance: { service: 'untrusted', note: 'prompt' },
+        dataClasses: ['iban', 'email'],
+        egress: {
+          runBytes: 10,
+          runRecords: 1,
+          destinationBytes: 5,
+          destinationRecords: 1,
+          callBytes: 3,
+          callRecords: 0,
+        },
+        time: '2026-11-26T17:30:00.000Z',
+      }),
+    );
+    expect(request.context).toMatchObject({
+      destination: 'internal',
+      provenance: { service: 'untrusted', note: 'prompt' },
+      untrustedArgs: ['service'],
+      dataClasses: ['email', 'iban'],
+      egress: { runBytes: 10, callBytes: 3 },
+      time: { hourUtc: 17, weekdayUtc: 4 },
+    });
+    const text = `@id("no-untrusted-service") permit(principal, action, resource)
+      unless { context.untrustedArgs.contains("service") };`;
+    expect(decide(text, call({ provenance: { service: 'untrusted' } }))).toBe('deny');
+    expect(decide(text, call({ provenance: { service: 'prompt' } }))).toBe('allow');
   });
 
   it('puts the tool in its effect and risk action groups', () => {

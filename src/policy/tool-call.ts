@@ -15,7 +15,40 @@ export interface ToolCallInput {
   tainted: boolean;
   /** The call's arguments, already checked against the tool's schema but still model output. */
   args: Record<string, unknown>;
+  /** Whether the tool sends to the organisation's own systems or outside; default external. */
+  destination?: 'internal' | 'external';
+  /** Where each top-level argument came from (computed by the runtime, never by the model). */
+  provenance?: Record<string, string>;
+  /** Data classes the guard found in the arguments (placeholders counted as what they hide). */
+  dataClasses?: string[];
+  /** Classes of values first seen in the prompt or a trusted tool: the organisation's own data. */
+  ownDataClasses?: string[];
+  /** Classes of values that first appeared in untrusted content. */
+  untrustedDataClasses?: string[];
+  /** Bytes and records the run has sent so far, in all and to this destination, and this call's. */
+  egress?: EgressContext;
+  /** When the call is decided (ISO 8601); recorded, so a replay decides with the same time. */
+  time?: string;
 }
+
+/** The egress figures a policy can compare against. */
+export interface EgressContext {
+  runBytes: number;
+  runRecords: number;
+  destinationBytes: number;
+  destinationRecords: number;
+  callBytes: number;
+  callRecords: number;
+}
+
+const NO_EGRESS: EgressContext = {
+  runBytes: 0,
+  runRecords: 0,
+  destinationBytes: 0,
+  destinationRecords: 0,
+  callBytes: 0,
+  callRecords: 0,
+};
 
 const namespace = 'Castellan';
 
@@ -78,8 +111,37 @@ export function toolCallRequest(input: ToolCallInput): PolicyRequest {
     tool: input.tool.id,
     user: { __entity: user },
     args: toCedarValue(input.args) ?? {},
+    destination: input.destination ?? 'external',
+    provenance: { ...(input.provenance ?? {}) },
+    untrustedArgs: Object.entries(input.provenance ?? {})
+      .filter(([, source]) => source === 'untrusted')
+      .map(([name]) => name)
+      .sort(),
+    dataClasses: [...(input.dataClasses ?? [])].sort(),
+    ownDataClasses: [...(input.ownDataClasses ?? [])].sort(),
+    untrustedDataClasses: [...(input.untrustedDataClasses ?? [])].sort(),
+    egress: { ...NO_EGRESS, ...(input.egress ?? {}) },
+    time: timeContext(input.time),
   };
   return { principal, action, resource, context, entities };
+}
+
+/**
+ * The decision time as whole numbers a policy can compare (`context.time.hourUtc < 18`); a
+ * missing or unreadable time is the epoch, so a time-based permit does not match by accident.
+ */
+function timeContext(iso: string | undefined): {
+  epochSeconds: number;
+  hourUtc: number;
+  weekdayUtc: number;
+} {
+  const at = new Date(iso ?? 0);
+  const valid = Number.isFinite(at.getTime()) ? at : new Date(0);
+  return {
+    epochSeconds: Math.floor(valid.getTime() / 1000),
+    hourUtc: valid.getUTCHours(),
+    weekdayUtc: valid.getUTCDay(),
+  };
 }
 
 function sameRef(left: EntityRef, right: EntityRef): boolean {

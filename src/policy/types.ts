@@ -37,7 +37,7 @@ export interface ApprovalRule {
  * `approval-required:`.
  */
 export type PolicyDecision =
-  | { effect: 'allow'; policyIds: string[]; policyVersion: number }
+  | { effect: 'allow'; policyIds: string[]; policyVersion: number; allowedData?: string[] }
   | { effect: 'deny'; policyIds: string[]; policyVersion: number; reasons: string[] }
   | {
       effect: 'needs-approval';
@@ -45,6 +45,7 @@ export type PolicyDecision =
       policyVersion: number;
       approval: ApprovalRule;
       reasons: string[];
+      allowedData?: string[];
     };
 
 /** What the engine knows about one loaded policy, for listings and audit. */
@@ -55,6 +56,8 @@ export interface PolicyInfo {
   line: number;
   effect: 'permit' | 'forbid';
   approval: ApprovalRule | undefined;
+  /** Data classes a permit lets leave toward external destinations (`@allowData("email")`). */
+  allowData?: string[];
   /** The policy's own Cedar text, as written. */
   text: string;
 }
