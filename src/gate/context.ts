@@ -1,4 +1,5 @@
 import type { StageRecord } from '../audit/index.js';
+import type { OutboundFacts } from '../guard/index.js';
 import type { LoadedPack, LoadedTool } from '../packs/index.js';
 import type { PolicyDecision } from '../policy/index.js';
 import type { CapabilityClaims } from '../tokens/index.js';
@@ -18,6 +19,12 @@ export interface CallContext {
   policy?: PolicyDecision;
   /** The approvers whose decision covers this call, once the approve stage passed. */
   approvers?: string[];
+  /** What the call would send, gathered before policy decides (data classes, size, budgets). */
+  outbound?: OutboundFacts;
+  /** What the data stage lets the connector receive, and its size for the egress charge. */
+  release?: { args: Record<string, unknown>; bytes: number; records: number };
+  /** An approval the data rules ask for before this data leaves. */
+  dataApproval?: { reasons: string[]; ruleIds: string[] };
 }
 
 /** A stage's verdict: pass, or a denial with a reason code and a reason a person can act on. */

@@ -1,4 +1,4 @@
-import { redactSecrets } from '../guard/index.js';
+import { chargeEgress, DEFAULT_GUARD_SETTINGS, redactSecrets } from '../guard/index.js';
 import { AuditError, type AuditEvent } from '../audit/index.js';
 import { describeError, newId } from '../core/index.js';
 import type { CallContext, StageVerdict } from './context.js';
@@ -39,7 +39,7 @@ export class Gate {
       ['resolve', () => resolveStage(this.dependencies, context)],
       ['authorize', () => authorizeStage(this.dependencies, context)],
       ['policy', () => policyStage(this.dependencies, context)],
-      ['data', () => dataStage(context)],
+      ['data', () => dataStage(this.dependencies, context)],
     ];
     for (const [stage, run] of synchronous) {
       const verdict = await run();
@@ -66,6 +66,8 @@ export class Gate {
       trace(context, 'execute', verdict);
       return this.denied(context, 'execute', verdict);
     }
+    const refusal = await this.chargeEgress(context);
+    if (refusal !== undefined) return this.denied(context, 'data', refusal);
     const preState = await observe(prepared.connector, prepared.call);
     // Rule 4: the intent is committed before the action runs; if it cannot be, nothing runs.
     try {
@@ -78,6 +80,8 @@ export class Gate {
       });
     }
     const execution = await execute(
+      this.dependencies,
+      context,
       prepared.connector,
       prepared.call,
       resolved.tool.manifest.untrustedOutput,
@@ -106,6 +110,41 @@ export class Gate {
       ...(execution.error === undefined ? {} : { error: execution.error }),
       taints: execution.taints,
       resultDigest: execution.resultDigest,
+    };
+  }
+
+  /**
+   * Charges what the call sends against the run's and the destination's egress budgets, in the
+   * store, just before it runs: the data stage's check read the counters; this charge is the
+   * atomic one, so two processes driving calls at once cannot both pass a limit.
+   */
+  private async chargeEgress(context: CallContext): Promise<StageVerdict | undefined> {
+    const { release, outbound } = context;
+    if (release === undefined || outbound === undefined) {
+      return { ok: false, code: 'not-checked', reason: 'the data stage released nothing to send' };
+    }
+    let charge;
+    try {
+      charge = await chargeEgress(
+        this.dependencies.store,
+        {
+          orgId: context.request.orgId,
+          runId: context.request.run.id,
+          destination: outbound.call.destinationKey,
+          amount: { bytes: release.bytes, records: release.records },
+          at: this.dependencies.clock.now().toISOString(),
+        },
+        (this.dependencies.guard ?? DEFAULT_GUARD_SETTINGS).budgets,
+      );
+    } catch (error) {
+      return { ok: false, code: 'guard-unavailable', reason: describeError(error) };
+    }
+    if (charge.ok) return undefined;
+    return {
+      ok: false,
+      code: 'egress-budget',
+      reason: `this call would pass the run's egress budget: ${charge.exceeded.join(', ')}`,
+      policyIds: charge.exceeded.map((name) => `egress-budget:${name}`),
     };
   }
 

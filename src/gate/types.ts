@@ -2,6 +2,7 @@ import type { AuditLog, StageRecord } from '../audit/index.js';
 import type { Approvals } from '../approvals/index.js';
 import type { CastellanConfig, Environment } from '../config/index.js';
 import type { ConnectorRegistry, ConnectorSettings } from '../connectors/index.js';
+import type { GuardSettings } from '../guard/index.js';
 import type { Clock } from '../core/index.js';
 import type { PackAdmissionCheck, PackCatalog } from '../packs/index.js';
 import type { PolicyEngine } from '../policy/index.js';
@@ -31,6 +32,18 @@ export interface ToolCallRequest {
   model?: ModelInfo;
   /** When resuming after a human decision: the approval that covers exactly this call. */
   approvalId?: string;
+  /**
+   * Where each top-level argument came from (`prompt`, `config`, `planner`, `trusted-tool`,
+   * `untrusted`), computed by the runtime from the run's earlier texts. Absent (a caller that
+   * cannot know), every argument of a tainted run counts as untrusted.
+   */
+  provenance?: Record<string, string>;
+  /**
+   * Whose data the arguments carry, by data class: `own` (first seen in the prompt or a trusted
+   * tool's output) and `untrusted` (first seen in untrusted content), from the runtime. Absent,
+   * every class found counts as both.
+   */
+  dataSources?: { own: string[]; untrusted: string[] };
   signal?: AbortSignal;
 }
 
@@ -79,6 +92,10 @@ export interface GateDependencies {
   packs?: PackAdmissionCheck;
   /** The enforced policy engine; undefined when no valid policy set is loaded (fail closed). */
   policy: () => PolicyEngine | undefined;
+  /** A candidate policy set decided beside the enforced one: recorded, never enforced. */
+  shadowPolicy?: () => PolicyEngine | undefined;
+  /** Data rules and egress budgets; the guard's defaults when absent. */
+  guard?: GuardSettings;
   keys: InstanceKeys;
   tokens: CastellanConfig['tokens'];
   connectors: ConnectorRegistry;

@@ -3,8 +3,25 @@ export { redactSecrets } from './redact.js';
 export type { RedactionReport } from './redact.js';
 export { findSecretKinds, isSecretKeyName, SECRET_VALUE_PATTERNS } from './secrets.js';
 export type { SecretPattern } from './secrets.js';
-export { checkOutbound, checkInbound } from './data-check.js';
-export type { OutboundCheck, InboundCheck } from './data-check.js';
+export {
+  checkOutbound,
+  checkInbound,
+  outboundFacts,
+  overBudget,
+  DEFAULT_GUARD_SETTINGS,
+} from './data-check.js';
+export type {
+  OutboundCheck,
+  InboundCheck,
+  OutboundCall,
+  OutboundFacts,
+  GuardSettings,
+} from './data-check.js';
+export { RunVault } from './vault.js';
+export { DEFAULT_EGRESS_BUDGETS, egressBytes, chargeEgress } from './egress.js';
+export type { EgressBudgets } from './egress.js';
+export { argumentProvenance, dataSources, ARGUMENT_SOURCES } from './provenance.js';
+export type { ArgumentSource, ProvenanceSource } from './provenance.js';
 export {
   DATA_CLASSES,
   PII_CLASSES,

@@ -17,6 +17,7 @@ import { RuntimeError } from './errors.js';
 import type { Planner, PlannerState } from './planner.js';
 import { canMove, isTerminal } from './run-state.js';
 import { findInterruption } from './recovery.js';
+import { provenanceFor } from './provenance.js';
 
 /** What the run engine needs, wired by the api room. */
 export interface RunEngineDependencies {
@@ -226,6 +227,7 @@ export class RunEngine {
     model: ModelInfo | undefined,
   ): Promise<'continue' | 'rest'> {
     const token = await this.tokenFor(run, agent);
+    const provenance = await provenanceFor(this.dependencies.store, run, step.index, step.args);
     const outcome = await this.dependencies.gate.handle({
       orgId: run.orgId,
       run: { id: run.id, requestedBy: run.requestedBy, agentId: run.agentId, tainted: run.tainted },
@@ -237,6 +239,9 @@ export class RunEngine {
       token,
       ...(model === undefined ? {} : { model }),
       ...(approvalId === undefined ? {} : { approvalId }),
+      ...(provenance === undefined
+        ? {}
+        : { provenance: provenance.args, dataSources: provenance.data }),
     });
     return this.apply(await this.load(run.orgId, run.id), step, outcome);
   }
@@ -254,7 +259,12 @@ export class RunEngine {
           status: outcome.ok ? 'succeeded' : 'failed',
           result: outcome.output ?? null,
           error: outcome.error ?? null,
-          decision: { effect: 'allow', resultDigest: outcome.resultDigest, tool: outcome.toolId },
+          decision: {
+            effect: 'allow',
+            resultDigest: outcome.resultDigest,
+            tool: outcome.toolId,
+            taints: outcome.taints,
+          },
           updatedAt: now,
         });
         const tainted = run.tainted || outcome.taints;

@@ -27,6 +27,14 @@ export function approvalRuleFor(context: CallContext): ApprovalRule | undefined 
       policyIds: decision.policyIds,
     });
   }
+  if (context.dataApproval !== undefined) {
+    candidates.push({
+      approverRole: 'approver',
+      quorum: 1,
+      reasons: context.dataApproval.reasons,
+      policyIds: context.dataApproval.ruleIds,
+    });
+  }
   const declared = context.resolved?.tool.manifest.approval;
   if (declared !== undefined) {
     candidates.push({

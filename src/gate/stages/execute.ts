@@ -1,5 +1,5 @@
 import { describeError, digestOf } from '../../core/index.js';
-import { checkInbound } from '../../guard/index.js';
+import { checkInbound, DEFAULT_GUARD_SETTINGS } from '../../guard/index.js';
 import { connectorFor, type Connector, type ConnectorCall } from '../../connectors/index.js';
 import type { CallContext } from '../context.js';
 import type { GateDependencies } from '../types.js';
@@ -31,7 +31,8 @@ export function connectorCall(
   const call: ConnectorCall = {
     pack: resolved.pack,
     tool: resolved.tool.manifest,
-    args: resolved.args,
+    // What the data stage released: placeholders restored, or kept where a rule redacts.
+    args: context.release?.args ?? resolved.args,
     runId: context.request.run.id,
     stepIndex: context.request.stepIndex,
     settings: dependencies.connectorSettings,
@@ -56,6 +57,8 @@ export async function observe(connector: Connector, call: ConnectorCall): Promis
  * A connector that cannot start its isolation throws: that is a refusal, never a fallback.
  */
 export async function execute(
+  dependencies: GateDependencies,
+  context: CallContext,
   connector: Connector,
   call: ConnectorCall,
   untrustedOutput: boolean,
@@ -67,17 +70,36 @@ export async function execute(
     const code = (error as { code?: string }).code ?? 'connector-error';
     return { kind: 'refused', code, reason: describeError(error) };
   }
-  const inbound = checkInbound(result.output, untrustedOutput);
+  const inbound = await checkInbound(
+    dependencies.store,
+    {
+      orgId: context.request.orgId,
+      runId: context.request.run.id,
+      output: result.output,
+      untrusted: untrustedOutput,
+      at: dependencies.clock.now().toISOString(),
+    },
+    (dependencies.guard ?? DEFAULT_GUARD_SETTINGS).rules,
+  );
+  // A result the guard held back is a failed step: the planner must not act on half of it.
+  const ok = result.ok && inbound.withheld === undefined;
+  const error = result.ok ? inbound.withheld : result.error;
   return {
     kind: 'ran',
-    ok: result.ok,
+    ok,
     output: inbound.output,
-    ...(result.ok ? {} : { error: result.error }),
+    ...(error === undefined ? {} : { error }),
     taints: inbound.taints,
     resultDigest: digestOf(inbound.output ?? null),
     details: {
       ...(result.details ?? {}),
-      guard: { checked: inbound.checked, redacted: inbound.redactedPaths },
+      guard: {
+        checked: inbound.checked,
+        classes: inbound.classes,
+        redacted: inbound.findings
+          .filter((finding) => finding.action === 'redact')
+          .map((finding) => ({ path: finding.path, dataClass: finding.dataClass })),
+      },
     },
   };
 }
