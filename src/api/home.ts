@@ -12,6 +12,8 @@ import { CREDENTIALS_FILE, writeCredentials } from './credentials.js';
 import { DEMO_AGENTS, DEMO_USERS } from './demo-organisation.js';
 import { ApiError } from './errors.js';
 import { activatePolicyFolder } from './policy-loading.js';
+import { signShippedPacks, type ShippedPacksResult } from './demo-packs.js';
+import { CastellanService } from './service.js';
 
 /** The packs that ship with this installation. */
 export const SHIPPED_PACKS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../packs');
@@ -34,6 +36,10 @@ export interface InitResult {
   users: string[];
   agents: string[];
   store: 'sqlite' | 'postgres';
+  /** The shipped packs, signed by the home's test publisher key: exact pins, admitted to prod. */
+  packs: string[];
+  /** Shipped pack folders that could not be signed and published, and why. */
+  packProblems: string[];
 }
 
 /**
@@ -60,7 +66,12 @@ export async function initHome(
       `${home} already holds a Castellan home; pass --force to replace it`,
     );
   }
-  const raw = { packs: { paths: [SHIPPED_PACKS_DIR] }, ...(options.settings ?? {}) };
+  // A prod-like home: the shipped packs run signed, admitted and pinned (see demo-packs.ts).
+  const raw = {
+    environment: 'prod',
+    packs: { paths: [SHIPPED_PACKS_DIR] },
+    ...(options.settings ?? {}),
+  };
   parseConfig(raw, 'init settings'); // validate before anything is written
   mkdirSync(home, { recursive: true, mode: 0o700 });
   if (options.force === true)
@@ -75,6 +86,7 @@ export async function initHome(
 
   const config = loadConfig(home, options.environment);
   const store = await openStore(config.store);
+  let initialised: Omit<InitResult, 'packs' | 'packProblems'>;
   try {
     const orgId = config.organisation.id;
     const now = clock.now().toISOString();
@@ -99,7 +111,7 @@ export async function initHome(
       },
     });
     await activatePolicyFolder(store, audit, orgId, config.policy.dir, 'castellan-init', clock);
-    return {
+    initialised = {
       home,
       users: Object.keys(keys),
       agents: DEMO_AGENTS.map((agent) => agent.id),
@@ -108,4 +120,19 @@ export async function initHome(
   } finally {
     await store.close();
   }
+  const service = await CastellanService.open(home, {
+    ...(options.environment === undefined ? {} : { environment: options.environment }),
+    clock,
+  });
+  const packs: ShippedPacksResult = { published: [], problems: [], keys: {} };
+  try {
+    for (const folder of config.packs.paths) {
+      const signed = await signShippedPacks(service, home, folder, config.environment);
+      packs.published.push(...signed.published);
+      packs.problems.push(...signed.problems);
+    }
+  } finally {
+    await service.close();
+  }
+  return { ...initialised, packs: packs.published, packProblems: packs.problems };
 }

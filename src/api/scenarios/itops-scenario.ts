@@ -86,6 +86,7 @@ export async function runItopsScenario(
         new URL(`/services/${incident ?? 'payments'}/health`, fleet.url),
       ).then((response) => response.json() as Promise<{ healthy?: boolean }>);
       const audit = await service.verifyAudit(await service.localUser('auditor'));
+      const signedPacks = await signedPackCheck(service, operator);
       return {
         scenario: 'itops',
         runId: run.id,
@@ -107,6 +108,7 @@ export async function runItopsScenario(
             ok: health.healthy === true,
             detail: JSON.stringify(health),
           },
+          signedPacks,
           {
             name: 'audit log verifies',
             ok: audit.ok,
@@ -121,4 +123,27 @@ export async function runItopsScenario(
   } finally {
     await supervisor.stopAll();
   }
+}
+
+/** The agent runs signed packs pinned by digest and admitted to the home's environment. */
+async function signedPackCheck(
+  service: CastellanService,
+  actor: Awaited<ReturnType<CastellanService['localUser']>>,
+): Promise<{ name: string; ok: boolean; detail: string }> {
+  const agent = (await service.listAgents(actor)).find((each) => each.id === 'itops-agent');
+  const environment = service.config.environment;
+  const admitted = (await service.packs.list(actor)).filter((pack) =>
+    pack.environments.includes(environment),
+  );
+  const pinned = agent?.packs ?? [];
+  const ok =
+    pinned.length > 0 &&
+    pinned.every((entry) =>
+      admitted.some((pack) => entry === `${pack.name}@${pack.version}#${pack.digest}`),
+    );
+  return {
+    name: `signed packs pinned and admitted to ${environment}`,
+    ok,
+    detail: pinned.join(', ') || 'no packs',
+  };
 }
