@@ -35,3 +35,5 @@ export { RefusingDriver } from './refusing-driver.js';
 export { createSandboxDriver } from './create-driver.js';
 export { ProcessSupervisor, createSupervisor } from './supervisor/process-supervisor.js';
 export type { StartOptions } from './supervisor/process-supervisor.js';
+export type { SandboxSession, SandboxSessionDriver, SessionSpec } from './session-port.js';
+export { BwrapSessionDriver } from './bwrap/bwrap-session.js';

@@ -22,15 +22,15 @@ type KillReason = NonNullable<SandboxResult['killed']>;
 export interface RunExtras {
   /** Descriptors handed to bwrap from fd 4 on (the seccomp filter); the caller closes its own. */
   fds?: number[];
-  /** The step's pids cgroup: bwrap is started inside it, so everything it forks is counted. */
-  cgroupProcsPath?: string;
+  /** The step's pids cgroup (its `tasks` file): bwrap starts inside, so all it forks counts. */
+  cgroupJoinPath?: string;
   /** A host work folder and the most it may hold; the step is killed past it. */
   workDirLimit?: { path: string; maxBytes: number };
 }
 
 /**
- * Joins the cgroup, then becomes bwrap. Writing "0" to cgroup.procs moves the writer itself, so
- * bwrap starts inside the cgroup and nothing it forks can escape the count by racing the move.
+ * Joins the cgroup, then becomes bwrap. Writing "0" moves the writer itself, so bwrap starts
+ * inside the cgroup and nothing it forks can escape the count by racing the move.
  */
 const joinCgroupScript = 'echo 0 > "$1" || exit 126; shift; exec "$@"';
 
@@ -53,7 +53,7 @@ export function runBwrap(
     let settled = false;
 
     const [file, args] =
-      extras.cgroupProcsPath === undefined
+      extras.cgroupJoinPath === undefined
         ? [bwrapPath, plan.args]
         : [
             '/bin/sh',
@@ -61,7 +61,7 @@ export function runBwrap(
               '-c',
               joinCgroupScript,
               'castellan-pids',
-              extras.cgroupProcsPath,
+              extras.cgroupJoinPath,
               bwrapPath,
               ...plan.args,
             ],

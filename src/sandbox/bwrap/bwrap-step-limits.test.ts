@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { temporaryFolder } from '../__fixtures__/processes.js';
-import { pidsCgroupBase } from '../limits/pids-cgroup.js';
+import { pendingRemovals, pidsCgroupBase } from '../limits/pids-cgroup.js';
 import { effectiveLimits, defaultLimits } from '../limits/resource-limits.js';
 import type { SandboxSpec } from '../port.js';
 import { BwrapDriver } from './bwrap-driver.js';
@@ -92,6 +92,7 @@ describe('BwrapDriver declared limits', () => {
       const ours = () =>
         readdirSync(base as string).filter((name) => name.startsWith(`${process.pid}-`));
       await run('true');
+      await pendingRemovals();
       expect(ours()).toEqual([]);
     },
   );

@@ -88,7 +88,7 @@ export async function executeStep(spec: SandboxSpec, context: StepContext): Prom
     });
     const pending = runBwrap(context.binary, plan, spec, {
       fds: [fd],
-      ...(cgroup === undefined ? {} : { cgroupProcsPath: cgroup.procsPath }),
+      ...(cgroup === undefined ? {} : { cgroupJoinPath: cgroup.joinPath }),
       ...(spec.workDir === undefined
         ? {}
         : { workDirLimit: { path: spec.workDir, maxBytes: limits.workDirBytes } }),
@@ -120,6 +120,6 @@ export async function executeStep(spec: SandboxSpec, context: StepContext): Prom
     if (fd !== undefined) closeDescriptor(fd);
     await proxy?.close();
     if (socketFolder !== undefined) rmSync(socketFolder, { recursive: true, force: true });
-    await cgroup?.remove();
+    cgroup?.release();
   }
 }

