@@ -1,57 +1,148 @@
-import { CastellanError, systemClock, type Clock } from '../core/index.js';
-import type { AuditRow, Store } from '../store/index.js';
-import { hashEntry, withoutUndefined } from './chain.js';
+import { canonicalJson, describeError, sha256Hex, systemClock, type Clock } from '../core/index.js';
+import type { Store } from '../store/index.js';
 import { GENESIS_HASH, type AuditEntry, type AuditEvent } from './entry.js';
+import { AuditError } from './errors.js';
+import { leafHash } from './merkle/hashes.js';
+import { appendToTree } from './merkle/tree-sync.js';
+import { blobRows, prepareEvent, type PreparedEvent } from './payloads.js';
 
-export type AuditErrorCode = 'append-failed' | 'corrupt-row';
+export { AuditError } from './errors.js';
+export type { AuditErrorCode } from './errors.js';
 
-/** Errors of the audit room. An append failure must stop the action it would have recorded. */
-export class AuditError extends CastellanError<AuditErrorCode> {
-  constructor(code: AuditErrorCode, message: string, cause?: unknown) {
-    super('audit', code, 'unavailable', message, { cause });
-  }
+/** How appends are grouped; the defaults suit both the CLI and a busy server. */
+export interface AuditLogOptions {
+  /** At most this many entries share one transaction (group commit). */
+  maxBatch?: number;
 }
 
-/** The append side of the audit log for one organisation. */
+interface Pending {
+  prepared: PreparedEvent;
+  resolve: (entry: AuditEntry) => void;
+  reject: (error: AuditError) => void;
+}
+
+/**
+ * The append side of the audit log for one organisation. Appends that arrive while a commit is
+ * in flight wait and commit together in the next transaction (group commit): one total order,
+ * one durable commit for many entries, and no caller hears "appended" before its commit. Each
+ * transaction also extends the Merkle tree and stores the entries' payload blobs, so the tree
+ * always covers exactly the committed entries.
+ */
 export class AuditLog {
+  private readonly queue: Pending[] = [];
+  private draining: Promise<void> | undefined;
+  private readonly listeners = new Set<(size: number) => void>();
+  private readonly maxBatch: number;
+
   constructor(
-    private readonly store: Pick<Store, 'audit'>,
+    private readonly store: Pick<Store, 'transaction'>,
     readonly orgId: string,
     private readonly clock: Clock = systemClock,
-  ) {}
+    options: AuditLogOptions = {},
+  ) {
+    this.maxBatch = Math.max(1, options.maxBatch ?? 256);
+  }
 
   /**
    * Appends one event and returns the stored entry. Throws AuditError when the entry cannot be
    * written: callers must treat that as "the action does not happen".
    */
-  async append(event: AuditEvent): Promise<AuditEntry> {
-    let entry: AuditEntry | undefined;
+  append(event: AuditEvent): Promise<AuditEntry> {
+    let prepared: PreparedEvent;
     try {
-      await this.store.audit.append(this.orgId, (tail) => {
-        entry = withoutUndefined({
-          ...event,
-          seq: (tail?.seq ?? 0) + 1,
-          time: this.clock.now().toISOString(),
-          orgId: this.orgId,
-          prevHash: tail?.hash ?? GENESIS_HASH,
-        });
-        const row: AuditRow = {
-          orgId: this.orgId,
-          seq: entry.seq,
-          entry: entry as unknown as Record<string, unknown>,
-          prevHash: entry.prevHash,
-          hash: hashEntry(entry),
-        };
-        return row;
-      });
+      prepared = prepareEvent(event);
     } catch (error) {
-      throw new AuditError('append-failed', `audit log unwritable: ${describe(error)}`, error);
+      return Promise.reject(
+        new AuditError('append-failed', `audit entry unrecordable: ${describeError(error)}`, error),
+      );
     }
-    if (entry === undefined) throw new AuditError('append-failed', 'audit append built no entry');
-    return entry;
+    return new Promise<AuditEntry>((resolve, reject) => {
+      this.queue.push({ prepared, resolve, reject });
+      this.draining ??= this.drain();
+    });
   }
-}
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  /** Calls `listener` with the log's size after every commit; returns the unsubscribe. */
+  onCommitted(listener: (size: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once every append made so far has committed or failed. */
+  async idle(): Promise<void> {
+    while (this.draining !== undefined) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        let entries: AuditEntry[];
+        try {
+          entries = await this.commit(batch);
+        } catch (error) {
+          const failure = new AuditError(
+            'append-failed',
+            `audit log unwritable: ${describeError(error)}`,
+            error,
+          );
+          for (const pending of batch) pending.reject(failure);
+          continue;
+        }
+        batch.forEach((pending, index) => pending.resolve(entries[index]!));
+        const size = entries[entries.length - 1]!.seq;
+        for (const listener of this.listeners) {
+          try {
+            listener(size);
+          } catch {
+            // A listener (the checkpointer) never turns a committed append into a failure.
+          }
+        }
+      }
+    } finally {
+      this.draining = undefined;
+    }
+  }
+
+  private async commit(batch: Pending[]): Promise<AuditEntry[]> {
+    return this.store.transaction(async (transaction) => {
+      await transaction.auditTree.actAsWriter();
+      const entries: AuditEntry[] = [];
+      const leaves: Buffer[] = [];
+      for (const { prepared } of batch) {
+        let built: { entry: AuditEntry; text: string } | undefined;
+        await transaction.audit.append(this.orgId, (tail) => {
+          const entry: AuditEntry = {
+            ...prepared.fields,
+            seq: (tail?.seq ?? 0) + 1,
+            time: this.clock.now().toISOString(),
+            orgId: this.orgId,
+            prevHash: tail?.hash ?? GENESIS_HASH,
+          };
+          const text = canonicalJson(entry);
+          built = { entry, text };
+          return {
+            orgId: this.orgId,
+            seq: entry.seq,
+            entry: entry as unknown as Record<string, unknown>,
+            prevHash: entry.prevHash,
+            hash: sha256Hex(text),
+          };
+        });
+        if (built === undefined) throw new Error('the audit append built no entry');
+        entries.push(built.entry);
+        leaves.push(leafHash(built.text));
+      }
+      const first = entries[0]!.seq - 1;
+      await appendToTree(transaction.auditTree, this.orgId, first, leaves);
+      const blobs = batch.flatMap(({ prepared }, index) =>
+        prepared.blobs.length === 0 ? [] : [blobRows(entries[index]!, prepared.blobs)],
+      );
+      if (blobs.length > 0) {
+        await transaction.auditPayloads.insertBlobs(blobs.flatMap((rows) => rows.blobs));
+        await transaction.auditPayloads.insertRefs(blobs.flatMap((rows) => rows.refs));
+      }
+      return entries;
+    });
+  }
 }

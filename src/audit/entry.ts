@@ -3,6 +3,8 @@
  * here is plain JSON. Event names are noun-verb (`tool-call-denied`, `approval-granted`).
  */
 
+import type { PayloadClass } from '../store/index.js';
+
 export type AuditEventType =
   | 'home-initialised'
   | 'pack-published' // packs: a signed version verified and stored, admitted to dev
@@ -24,6 +26,10 @@ export type AuditEventType =
   | 'approval-granted'
   | 'approval-denied'
   | 'approval-decision-recorded'
+  | 'audit-hold-added' // control plane: a legal hold exempts matching payloads from pruning
+  | 'audit-hold-released'
+  | 'audit-pruned' // payload blobs past retention lost their content (never entries or hashes)
+  | 'audit-key-created' // the checkpoint signing key was made; its verifier key is recorded
   | 'policy-activated';
 
 /** One stage's verdict inside a decision, so each gate stage leaves its trace in the log. */
@@ -31,6 +37,23 @@ export interface StageRecord {
   stage: 'resolve' | 'authorize' | 'policy' | 'data' | 'approve' | 'execute' | 'record';
   ok: boolean;
   detail: Record<string, unknown>;
+}
+
+/**
+ * A payload an entry binds by digest rather than inline (a prompt's text, a resource's state):
+ * stored as a content-addressed blob that pruning may empty past retention while the entry, and
+ * so every hash, stays as it was.
+ */
+export interface PayloadInput {
+  class: PayloadClass;
+  value: unknown;
+}
+
+/** A payload as the entry records it: the digest of its canonical JSON, its class and size. */
+export interface PayloadRef {
+  digest: string;
+  class: PayloadClass;
+  bytes: number;
 }
 
 /** The fields a caller supplies; seq, time and hashes are added by the log. */
@@ -53,11 +76,16 @@ export interface AuditEvent {
   approver?: string;
   model?: { provider: string; id: string; version: string };
   resultDigest?: string;
+  /** `sha256:` digest of the run's prompt (canonical JSON of the text); the text is a payload. */
+  promptDigest?: string;
+  /** Payloads bound by digest; undefined values are dropped. */
+  payloads?: Record<string, PayloadInput | undefined>;
   details?: Record<string, unknown>;
 }
 
 /** An entry as stored: the event plus its place in the chain. */
-export interface AuditEntry extends AuditEvent {
+export interface AuditEntry extends Omit<AuditEvent, 'payloads'> {
+  payloads?: Record<string, PayloadRef>;
   seq: number;
   time: string;
   orgId: string;
