@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { AuditLog, verifyChain, type AuditEntry, type ChainVerification } from '../audit/index.js';
+import { AuditLog, type AuditEntry, type LogVerification } from '../audit/index.js';
 import { Approvals } from '../approvals/index.js';
 import {
   loadConfig,
@@ -44,6 +44,7 @@ import {
   type UserRecord,
 } from '../store/index.js';
 import { loadInstanceKeys, type InstanceKeys } from '../tokens/index.js';
+import { AuditService } from './audit-service.js';
 import { localKey } from './credentials.js';
 import { ApiError } from './errors.js';
 import { isPackApproval } from './packs/pack-approvals.js';
@@ -92,6 +93,8 @@ export class CastellanService {
     private readonly catalog: PackCatalog,
     private readonly policyState: { engine?: PolicyEngine; problem?: string },
     private readonly clock: Clock,
+    /** The evidence-grade audit log: proofs, checkpoints, export, retention, holds. */
+    readonly auditing: AuditService,
   ) {}
 
   /** Opens a home: settings, store, keys, packs, policies, sandbox, and the gate between them. */
@@ -101,10 +104,12 @@ export class CastellanService {
     const clock = options.clock ?? systemClock;
     const config = loadConfig(home, environment);
     const store = await openStore(config.store);
+    let auditing: AuditService | undefined;
     try {
       const keys: InstanceKeys = await loadInstanceKeys(join(home, 'keys'));
       const orgId = config.organisation.id;
       const audit = new AuditLog(store, orgId, clock);
+      auditing = await AuditService.open({ home, config, store, log: audit, clock });
       const approvals = new Approvals(store, clock);
       const catalog = await loadCatalog(config.packs.paths);
       // Registry versions admitted here are verified again as they load; pinned ones load lazily.
@@ -158,6 +163,7 @@ export class CastellanService {
         catalog,
         policyState,
         clock,
+        auditing,
       );
       service.packs = new PackService({
         store,
@@ -173,6 +179,7 @@ export class CastellanService {
       });
       return service;
     } catch (error) {
+      await auditing?.close().catch(() => undefined);
       await store.close();
       throw error;
     }
@@ -321,10 +328,9 @@ export class CastellanService {
     return { ...view, run: (await this.view(outcome.approval.runId)).run };
   }
 
-  /** Recomputes the audit chain. */
-  async verifyAudit(actor: UserRecord): Promise<ChainVerification> {
-    this.permit(actor, 'audit.verify');
-    return verifyChain(this.store, this.orgId);
+  /** Verifies the audit log: chain, seqs, signed checkpoints and their roots, consistency. */
+  async verifyAudit(actor: UserRecord): Promise<LogVerification> {
+    return this.auditing.verify(actor);
   }
 
   /** Audit entries, all or of one run. */
@@ -417,6 +423,7 @@ export class CastellanService {
   /** Waits for background work, then closes the store. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
+    await this.auditing.close();
     await this.store.close();
   }
 

@@ -1,4 +1,4 @@
-import type { ChainVerification, AuditEntry } from '../audit/index.js';
+import type { AuditEntry, LogVerification } from '../audit/index.js';
 import type { ApprovalView, RunView } from '../api/index.js';
 import type { AgentRecord, ApprovalRecord, RunRecord } from '../store/index.js';
 
@@ -16,7 +16,7 @@ export interface Backend {
     decision: 'approve' | 'deny',
     reason?: string,
   ): Promise<ApprovalView & { run: RunRecord }>;
-  verifyAudit(): Promise<ChainVerification>;
+  verifyAudit(): Promise<LogVerification>;
   auditEntries(filter: { runId?: string; fromSeq?: number; limit?: number }): Promise<AuditEntry[]>;
   listAgents(): Promise<AgentRecord[]>;
   close(): Promise<void>;

@@ -9,6 +9,8 @@ export {
   formatIssues,
 } from './load.js';
 export type { ConfigErrorCode, EnvironmentSettings } from './load.js';
+export { auditSettingsSchema } from './audit-settings.js';
+export type { AuditSettings } from './audit-settings.js';
 export { identitySchema, identityDefaults, scopePatternSchema } from './identity-schema.js';
 export {
   approvalSettingsSchema,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { approvalSettingsSchema, notificationSettingsSchema } from './approval-settings.js';
 import { identitySchema } from './identity-schema.js';
 import { modelsSchema } from './model-settings.js';
+import { auditSettingsSchema } from './audit-settings.js';
 
 /** The environments packs are admitted to; rules tighten toward prod. */
 export const environmentSchema = z.enum(['dev', 'staging', 'prod']);
@@ -191,6 +192,8 @@ export const configSchema = z
       .default({ maxSteps: 50 }),
     /** Model profiles for LLM planners, by name; API keys only as references (model-settings.ts). */
     models: modelsSchema,
+    /** Checkpoints, witnesses and payload retention of the audit log (audit-settings.ts). */
+    audit: auditSettingsSchema,
   })
   .strict();
 

@@ -23,6 +23,9 @@ const expected: Record<ControlPlaneAction, string[]> = {
   'approval.decide': ['approver', 'approver:finance'],
   'audit.read': ['auditor', 'security-admin', 'admin'],
   'audit.verify': ['auditor', 'security-admin', 'admin', 'operator'],
+  'audit.hold': ['auditor', 'security-admin'],
+  'audit.prune': ['security-admin'],
+  'audit.checkpoint': ['security-admin', 'admin'],
   'agent.read': [
     'admin',
     'security-admin',
