@@ -51,3 +51,18 @@ export { loadRegistryPack } from './registry/load-registry-pack.js';
 export { publishPack, verifyForEnvironment } from './registry/publish.js';
 export { toTrustedKey, trustedKeysFor, admittedVersionsFor } from './registry/registry-trust.js';
 export { loadAdmittedPacks } from './registry/load-admitted.js';
+export { packNeedsSchema } from './manifest-needs.js';
+export type { PackNeeds } from './manifest-needs.js';
+export {
+  checkMcpToolPin,
+  listMcpTools,
+  mcpToolDigest,
+  parseMcpTools,
+  mcpLimits,
+} from './import/mcp-tools.js';
+export type { McpToolListing, McpToolPin, McpPinVerdict } from './import/mcp-tools.js';
+export { importMcpTools } from './import/mcp-import.js';
+export type { McpImportResult } from './import/mcp-import.js';
+export { importSkill } from './import/skill-import.js';
+export type { SkillImportResult } from './import/skill-import.js';
+export { parseSkillFrontMatter } from './import/skill-front-matter.js';

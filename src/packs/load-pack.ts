@@ -62,6 +62,13 @@ function buildLoadedPack(
     );
   }
   const instructions = decodeUtf8(instructionsFile.bytes, instructionsPath);
+  for (const script of manifest.scripts ?? []) {
+    if (!files.some((file) => file.path === script))
+      throw new PackError(
+        'invalid-manifest',
+        `${join(origin, script)} (a script the manifest names) does not exist`,
+      );
+  }
 
   const compile = createArgsCompiler();
   const tools = new Map<string, LoadedTool>();

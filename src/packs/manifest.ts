@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { packNeedsSchema, packScriptPathSchema } from './manifest-needs.js';
 
 /**
  * The pack manifest, `castellan.pack.json`. Manifests come from pack authors and, later, from
@@ -160,8 +161,13 @@ export const packManifestSchema = z
     instructions: z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,100}\.md$/, 'a Markdown file in the pack folder'),
-    tools: z.array(toolManifestSchema).min(1).max(200),
+    // An instructions-only pack (an imported skill before review) may have no tools.
+    tools: z.array(toolManifestSchema).max(200),
     playbooks: z.array(playbookSchema).max(50).default([]),
+    /** Files of the pack its tools run; each must be in the pack. */
+    scripts: z.array(packScriptPathSchema).max(50).optional(),
+    /** Host needs declared for review (imported skills), never granted by the declaration. */
+    needs: packNeedsSchema.optional(),
   })
   .strict()
   .superRefine((manifest, context) => {
