@@ -22,3 +22,11 @@ export type {
   NotificationSettings,
   WebhookSettings,
 } from './approval-settings.js';
+export {
+  apiKeyReferenceSchema,
+  modelLimitsSchema,
+  modelProfileSchema,
+  modelsSchema,
+} from './model-settings.js';
+export type { ApiKeyReference, ModelLimits, ModelProfile } from './model-settings.js';
+export { readModelApiKey } from './model-secrets.js';
