@@ -30,7 +30,11 @@ export type AuditEventType =
   | 'audit-hold-released'
   | 'audit-pruned' // payload blobs past retention lost their content (never entries or hashes)
   | 'audit-key-created' // the checkpoint signing key was made; its verifier key is recorded
-  | 'policy-activated';
+  | 'policy-activated'
+  | 'model-called' // one model call of an LLM planner: model, version, tokens, digests
+  | 'model-call-failed' // an attempt that failed (rate limit, timeout, provider error)
+  | 'plan-recorded' // plan-then-execute: the plan the model proposed, and whether it passed
+  | 'plan-deviation-refused'; // a proposed call outside the accepted plan, stopped before the gate
 
 /** One stage's verdict inside a decision, so each gate stage leaves its trace in the log. */
 export interface StageRecord {

@@ -1,7 +1,13 @@
 import { CastellanError, type ErrorKind } from '../core/index.js';
 
 export type RuntimeErrorCode =
-  'run-not-found' | 'agent-not-found' | 'planner-unknown' | 'conflict' | 'bad-plan';
+  | 'run-not-found'
+  | 'agent-not-found'
+  | 'planner-unknown'
+  | 'conflict'
+  | 'bad-plan'
+  | 'model-profile-unknown'
+  | 'model-unavailable';
 
 const kinds: Record<RuntimeErrorCode, ErrorKind> = {
   'run-not-found': 'not-found',
@@ -9,6 +15,8 @@ const kinds: Record<RuntimeErrorCode, ErrorKind> = {
   'planner-unknown': 'bad-input',
   conflict: 'conflict',
   'bad-plan': 'bad-input',
+  'model-profile-unknown': 'bad-input',
+  'model-unavailable': 'unavailable',
 };
 
 /** Errors of the runtime room. */

@@ -40,6 +40,8 @@ export interface NewRun {
   prompt: string;
   input: Record<string, unknown>;
   planner: PlannerState;
+  /** Starts tainted: the planner's state already holds untrusted content (a chat's history). */
+  tainted?: boolean;
 }
 
 const TOKEN_RENEW_MARGIN_MS = 60_000;
@@ -70,7 +72,7 @@ export class RunEngine {
       status: 'queued',
       planner: input.planner,
       input: input.input,
-      tainted: false,
+      tainted: input.tainted === true,
       tokenJti: null,
       reason: null,
       stepCount: 0,
@@ -85,6 +87,7 @@ export class RunEngine {
       details: {
         prompt: input.prompt,
         planner: input.planner.kind,
+        ...(input.tainted === true ? { tainted: true } : {}),
         input: redactSecrets(input.input).value,
       },
     });

@@ -62,7 +62,13 @@ export interface AgentRecord {
   environment: 'dev' | 'staging' | 'prod';
   packs: string[]; // pack names this agent may use (pinning by digest arrives with signed packs)
   scopes: string[]; // standing scope grants
-  planner: { kind: 'playbook' | 'scripted' | 'llm'; playbook?: string; model?: string };
+  /** `model` names a model profile of the settings; `mode` picks how an LLM planner works. */
+  planner: {
+    kind: 'playbook' | 'scripted' | 'llm';
+    playbook?: string;
+    model?: string;
+    mode?: 'react' | 'plan-then-execute';
+  };
   createdAt: string;
 }
 
