@@ -8,7 +8,9 @@ export type ConnectorErrorCode =
   | 'unknown-operation'
   | 'bad-args'
   | 'bad-settings'
-  | 'target-unavailable';
+  | 'target-unavailable'
+  | 'mcp-tool-changed'
+  | 'mcp-tool-missing';
 
 const kindOf: Record<ConnectorErrorCode, ErrorKind> = {
   'unknown-connector': 'not-found',
@@ -18,6 +20,8 @@ const kindOf: Record<ConnectorErrorCode, ErrorKind> = {
   'bad-args': 'bad-input',
   'bad-settings': 'unavailable',
   'target-unavailable': 'unavailable',
+  'mcp-tool-changed': 'denied',
+  'mcp-tool-missing': 'denied',
 };
 
 /** Errors of the connectors room: nothing was carried out. */

@@ -8,3 +8,5 @@ export type { ShellConnectorOptions, ShellOutput } from './shell/shell-connector
 export { buildArgv } from './shell/shell-argv.js';
 export { ItopsFleetConnector } from './itops-fleet/itops-fleet-connector.js';
 export type { ItopsFleetConnectorOptions } from './itops-fleet/itops-fleet-connector.js';
+export { McpConnector } from './mcp/mcp-connector.js';
+export type { McpConnectorOptions } from './mcp/mcp-connector.js';

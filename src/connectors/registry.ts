@@ -24,7 +24,9 @@ export function createConnectorRegistry(connectors: readonly Connector[]): Conne
   };
 }
 
-/** The name of the connector that carries out a tool: `shell`, or the builtin's named connector. */
+/** The name of the connector that carries out a tool: `shell`, `mcp`, or the builtin's named one. */
 export function connectorFor(tool: ToolManifest): string {
-  return tool.connector.kind === 'shell' ? 'shell' : tool.connector.connector;
+  const connector = tool.connector;
+  if (connector.kind === 'builtin') return connector.connector;
+  return connector.kind;
 }

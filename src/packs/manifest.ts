@@ -86,6 +86,21 @@ export const toolConnectorSchema = z.discriminatedUnion('kind', [
       operation: identifier,
     })
     .strict(),
+  z
+    .object({
+      kind: z.literal('mcp'),
+      /** The MCP server's name in the settings: `connectors.mcp.servers.<server>`. */
+      server: identifier,
+      /** The tool's name on that server, as MCP names tools. */
+      tool: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'an MCP tool name'),
+      /**
+       * The pin: sha256 over the canonical JSON of the tool's name, description and input
+       * schema as the server listed them when the pack was made. A server that now lists the
+       * tool differently is refused (a poisoned description, a changed schema).
+       */
+      digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'a sha256:<hex> digest'),
+    })
+    .strict(),
 ]);
 
 /** One callable action of a pack. */

@@ -37,3 +37,4 @@ export { ProcessSupervisor, createSupervisor } from './supervisor/process-superv
 export type { StartOptions } from './supervisor/process-supervisor.js';
 export type { SandboxSession, SandboxSessionDriver, SessionSpec } from './session-port.js';
 export { BwrapSessionDriver } from './bwrap/bwrap-session.js';
+export { createSessionDriver } from './create-session-driver.js';
