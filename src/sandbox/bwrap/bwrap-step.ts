@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeError } from '../../core/index.js';
 import type { AddressAllowance } from '../egress/address-rules.js';
 import { formatDestination, type EgressIntersection } from '../egress/destinations.js';
 import type { EgressLedger } from '../egress/egress-ledger.js';
 import { StepProxy, type Resolver } from '../egress/egress-proxy.js';
 import { createPidsCgroup, type PidsCgroup } from '../limits/pids-cgroup.js';
 import type { ResourceLimits } from '../limits/resource-limits.js';
+import { SandboxError } from '../errors.js';
 import type { SandboxResult, SandboxSpec } from '../port.js';
 import {
   closeDescriptor,
@@ -65,6 +67,14 @@ export async function executeStep(spec: SandboxSpec, context: StepContext): Prom
         allowance: egress.allowance,
         account: egress.ledger.account(egress.runId),
         ...(egress.resolve === undefined ? {} : { resolve: egress.resolve }),
+      }).catch((error: unknown) => {
+        throw new SandboxError(
+          'unavailable',
+          `the egress proxy could not start: ${describeError(error)}`,
+          {
+            cause: error,
+          },
+        );
       });
       planEgress = {
         socketPath,
