@@ -6,7 +6,18 @@ import type { SandboxSpec } from './port.js';
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Paths the driver itself sets up; a mount there would undo the isolation or break the step. */
-const reservedSandboxPaths = ['/', '/proc', '/dev', '/usr', '/bin', '/lib', '/lib64', '/etc'];
+const reservedSandboxPaths = [
+  '/',
+  '/proc',
+  '/dev',
+  '/usr',
+  '/bin',
+  '/lib',
+  '/lib64',
+  '/etc',
+  // Where the egress proxy's socket appears; a mount there could stand in for the proxy.
+  '/run/castellan',
+];
 
 function fail(message: string): never {
   throw new SandboxError('bad-spec', message);

@@ -101,6 +101,10 @@ describe('BwrapDriver spec checks', () => {
       { ...base, mounts: [{ hostPath: '/nonexistent', sandboxPath: '/data', readOnly: true }] },
     ],
     ['a network other than none', { ...base, network: 'host' as 'none' }],
+    [
+      'a mount over the egress socket folder',
+      { ...base, mounts: [{ hostPath: '/tmp', sandboxPath: '/run/castellan', readOnly: true }] },
+    ],
   ];
 
   it.each(cases)('rejects %s as bad-spec', async (_name, spec) => {
