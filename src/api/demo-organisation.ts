@@ -25,6 +25,7 @@ export const DEMO_AGENTS: Array<Omit<AgentRecord, 'orgId' | 'createdAt'>> = [
       'itops:service.read',
       'itops:logs.read',
       'itops:config.read',
+      'itops:config.write',
       'itops:service.restart',
     ],
     planner: { kind: 'playbook', playbook: 'diagnose-and-restart' },

@@ -1,4 +1,10 @@
-export type { Connector, ConnectorCall, ConnectorResult, ConnectorSettings } from './port.js';
+export type {
+  Connector,
+  ConnectorCall,
+  ConnectorPreview,
+  ConnectorResult,
+  ConnectorSettings,
+} from './port.js';
 export { ConnectorError } from './errors.js';
 export type { ConnectorErrorCode } from './errors.js';
 export { createConnectorRegistry, connectorFor } from './registry.js';
@@ -8,5 +14,6 @@ export type { ShellConnectorOptions, ShellOutput } from './shell/shell-connector
 export { buildArgv } from './shell/shell-argv.js';
 export { ItopsFleetConnector } from './itops-fleet/itops-fleet-connector.js';
 export type { ItopsFleetConnectorOptions } from './itops-fleet/itops-fleet-connector.js';
+export { CounterConnector } from './counter/counter-connector.js';
 export { McpConnector } from './mcp/mcp-connector.js';
 export type { McpConnectorOptions } from './mcp/mcp-connector.js';

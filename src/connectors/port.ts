@@ -2,6 +2,7 @@
  * The connector port: code that carries out an allowed tool call against a target system.
  * Connectors run only after the gate has decided; they never decide anything themselves.
  */
+import type { JsonChange } from '../core/index.js';
 import type { LoadedPack, ToolManifest } from '../packs/index.js';
 
 /** One allowed call, as the gate hands it to a connector. */
@@ -12,6 +13,11 @@ export interface ConnectorCall {
   args: Record<string, unknown>;
   runId: string;
   stepIndex: number;
+  /**
+   * Stable for one step of one run (`<runId>:<stepIndex>`), also when the step is run again
+   * after a crash: a target that honours it applies the effect once however often it is asked.
+   */
+  idempotencyKey?: string;
   /** Settings of this connector from the home (URLs, folders); never secrets in clear. */
   settings: ConnectorSettings;
   signal?: AbortSignal;
@@ -31,4 +37,16 @@ export interface Connector {
   invoke(call: ConnectorCall): Promise<ConnectorResult>;
   /** Reads the current state of the resource a call would change (for pre/post capture). */
   observe?(call: ConnectorCall): Promise<unknown>;
+  /**
+   * What the call would change, computed without changing anything, for the approver; the
+   * connector returns undefined where it cannot tell (the approval then says so).
+   */
+  preview?(call: ConnectorCall): Promise<ConnectorPreview | undefined>;
+}
+
+/** A change a call would make: the resource's state before and after, and their differences. */
+export interface ConnectorPreview {
+  before: unknown;
+  after: unknown;
+  diff: JsonChange[];
 }

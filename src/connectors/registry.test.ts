@@ -29,6 +29,7 @@ describe('connector registry', () => {
       'scan-logs': 'shell',
       'restart-service': 'itops-fleet',
       'read-config': 'itops-fleet',
+      'set-config': 'itops-fleet',
     });
     for (const [, name] of names) expect(registry.get(name ?? '')).toBeDefined();
   });

@@ -5,5 +5,5 @@ export { sha256Hex, digestOf } from './digest.js';
 export { newId, newSecret } from './ids.js';
 export { systemClock, ManualClock } from './clock.js';
 export type { Clock } from './clock.js';
-export { jsonDiff, jsonEqual } from './json-diff.js';
+export { jsonDiff, jsonEqual, pickPaths } from './json-diff.js';
 export type { JsonChange } from './json-diff.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonDiff, jsonEqual } from './json-diff.js';
+import { jsonDiff, jsonEqual, pickPaths } from './json-diff.js';
 
 describe('jsonDiff', () => {
   it('names each added, removed and replaced key by its dotted path', () => {
@@ -27,5 +27,17 @@ describe('jsonDiff', () => {
       Array.from({ length: 500 }, (_, index) => [`k${index}`, index]),
     );
     expect(jsonDiff({}, wide)).toHaveLength(200);
+  });
+});
+
+describe('pickPaths', () => {
+  it('keeps only the named parts, missing ones as null, and everything without paths', () => {
+    const state = { service: 'web', pid: 12, config: { poolSize: 8 }, health: { healthy: true } };
+    expect(pickPaths(state, ['config', 'health.healthy', 'nope.deeper'])).toEqual({
+      config: { poolSize: 8 },
+      'health.healthy': true,
+      'nope.deeper': null,
+    });
+    expect(pickPaths(state, undefined)).toBe(state);
   });
 });

@@ -64,3 +64,24 @@ export function jsonDiff(before: unknown, after: unknown): JsonChange[] {
 export function jsonEqual(left: unknown, right: unknown): boolean {
   return jsonDiff(left, right).length === 0;
 }
+
+/**
+ * The parts of a JSON value at the given dotted paths, as an object keyed by path (a missing
+ * path maps to null); the whole value when no paths are given. Used to compare only the part of
+ * a resource's state a tool changes.
+ */
+export function pickPaths(value: unknown, paths: readonly string[] | undefined): unknown {
+  if (paths === undefined || paths.length === 0) return value;
+  return Object.fromEntries(
+    paths.map((path) => {
+      let current: unknown = value;
+      for (const part of path.split('.')) {
+        current =
+          isRecord(current) && Object.prototype.hasOwnProperty.call(current, part)
+            ? current[part]
+            : undefined;
+      }
+      return [path, current ?? null];
+    }),
+  );
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { packNeedsSchema, packScriptPathSchema } from './manifest-needs.js';
+import { observeSchema, undoProblems, undoSchema } from './undo-manifest.js';
 
 /**
  * The pack manifest, `castellan.pack.json`. Manifests come from pack authors and, later, from
@@ -141,6 +142,12 @@ export const toolManifestSchema = z
       })
       .strict()
       .optional(),
+    /** Which part of the observed resource this tool changes (see undo-manifest.ts). */
+    observe: observeSchema.optional(),
+    /** The call that puts the resource back to its pre-state, checked after it ran. */
+    restore: undoSchema.optional(),
+    /** The call that undoes the effect another way, where no pre-state can be restored. */
+    compensate: undoSchema.optional(),
     connector: toolConnectorSchema,
   })
   .strict();
@@ -196,6 +203,13 @@ export const packManifestSchema = z
         });
       }
       names.add(tool.name);
+    }
+    for (const problem of undoProblems(manifest.tools)) {
+      context.addIssue({
+        code: 'custom',
+        message: problem.message,
+        path: ['tools', problem.index],
+      });
     }
     for (const [index, playbook] of manifest.playbooks.entries()) {
       for (const step of playbook.steps) {

@@ -28,6 +28,33 @@ export async function tailLines(file: string, lines: number): Promise<string[]> 
   }
 }
 
+const maxConfigBytes = 64 * 1024;
+
+/** The request body as a JSON object, or a reason why not (too large, not JSON, not an object). */
+async function readConfigBody(
+  request: IncomingMessage,
+): Promise<{ ok: true; config: Record<string, unknown> } | { ok: false; error: string }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxConfigBytes)
+      return { ok: false, error: `the body passes ${maxConfigBytes} bytes` };
+    chunks.push(chunk as Buffer);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return { ok: false, error: 'the body is not JSON' };
+  }
+  const config = (body as { config?: unknown } | null)?.config;
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    return { ok: false, error: 'the body must be {"config": {...}}' };
+  }
+  return { ok: true, config: config as Record<string, unknown> };
+}
+
 function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json' });
   response.end(JSON.stringify(body));
@@ -65,6 +92,11 @@ export async function handle(
   }
   if (method === 'GET' && action === 'config') {
     return send(response, 200, { name, config: await fleet.config(name) });
+  }
+  if (method === 'PUT' && action === 'config') {
+    const body = await readConfigBody(request);
+    if (!body.ok) return send(response, 400, { error: body.error });
+    return send(response, 200, { name, config: await fleet.setConfig(name, body.config) });
   }
   if (method === 'POST' && action === 'restart') {
     return send(response, 200, await fleet.restart(name));

@@ -1,5 +1,5 @@
 /** The services the manager owns: start, inspect, restart and stop them. */
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ServiceProcess, type HealthReport, type ServiceOptions } from './service-process.js';
@@ -59,6 +59,15 @@ export class Fleet {
 
   async config(name: string): Promise<unknown> {
     return JSON.parse(await readFile(join(this.options.dir, 'config', `${name}.json`), 'utf8'));
+  }
+
+  /** Replaces a service's configuration file (written whole, then renamed into place). */
+  async setConfig(name: string, config: Record<string, unknown>): Promise<unknown> {
+    const file = join(this.options.dir, 'config', `${name}.json`);
+    await writeFile(`${file}.tmp`, `${JSON.stringify(config, null, 2)}\n`);
+    await rename(`${file}.tmp`, file);
+    this.options.log('INFO', `configuration of ${name} replaced`);
+    return this.config(name);
   }
 
   /** Stops the service, starts a fresh process and waits until it is healthy (5 s at most). */

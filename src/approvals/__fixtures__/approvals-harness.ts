@@ -3,6 +3,7 @@
  * publisher who also holds the approver role, and three plain approvers; a manual clock; and an
  * Ed25519 link signer like the one the api room wires.
  */
+import { webcrypto } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,14 +16,15 @@ export const ORG = 'default';
 
 /** A signer over a fresh Ed25519 key pair. */
 export async function testSigner(): Promise<LinkSigner> {
-  const pair = (await crypto.subtle.generateKey('Ed25519', false, [
+  const pair = (await webcrypto.subtle.generateKey('Ed25519', false, [
     'sign',
     'verify',
-  ])) as CryptoKeyPair;
+  ])) as webcrypto.CryptoKeyPair;
   return {
     sign: async (data) =>
-      new Uint8Array(await crypto.subtle.sign('Ed25519', pair.privateKey, data)),
-    verify: (data, signature) => crypto.subtle.verify('Ed25519', pair.publicKey, signature, data),
+      new Uint8Array(await webcrypto.subtle.sign('Ed25519', pair.privateKey, data)),
+    verify: (data, signature) =>
+      webcrypto.subtle.verify('Ed25519', pair.publicKey, signature, data),
   };
 }
 

@@ -40,10 +40,11 @@ export function fleetBaseUrl(settings: ConnectorSettings): URL {
  */
 export async function fleetRequest(
   base: URL,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
   options: FleetHttpOptions,
   signal?: AbortSignal,
+  requestBody?: unknown,
 ): Promise<FleetAnswer> {
   const url = new URL(path, base);
   const timeout = AbortSignal.timeout(options.timeoutMs);
@@ -52,7 +53,11 @@ export async function fleetRequest(
     response = await options.fetch(url, {
       method,
       redirect: 'error',
-      headers: { accept: 'application/json' },
+      headers:
+        requestBody === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
+      ...(requestBody === undefined ? {} : { body: JSON.stringify(requestBody) }),
       signal: signal === undefined ? timeout : AbortSignal.any([timeout, signal]),
     });
   } catch (error) {

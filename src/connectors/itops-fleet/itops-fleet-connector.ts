@@ -1,6 +1,7 @@
 import type { z } from 'zod';
+import { jsonDiff } from '../../core/index.js';
 import { ConnectorError } from '../errors.js';
-import type { Connector, ConnectorCall, ConnectorResult } from '../port.js';
+import type { Connector, ConnectorCall, ConnectorPreview, ConnectorResult } from '../port.js';
 import { fleetBaseUrl, fleetRequest, type FleetHttpOptions } from './fleet-http.js';
 import {
   configAnswer,
@@ -36,7 +37,16 @@ function serviceOf(call: ConnectorCall): string {
   return service;
 }
 
-/** Talks to the demo fleet manager: status, health, read-logs, read-config, restart. */
+// Already schema-checked by the gate; checked again because it is sent to the target.
+function configOf(call: ConnectorCall): Record<string, unknown> {
+  const config = call.args.config;
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new ConnectorError('bad-args', `${call.tool.name} needs a config object`);
+  }
+  return config as Record<string, unknown>;
+}
+
+/** Talks to the demo fleet manager: status, health, read-logs, read-config, set-config, restart. */
 export class ItopsFleetConnector implements Connector {
   readonly name = 'itops-fleet';
   private readonly http: FleetHttpOptions;
@@ -56,8 +66,12 @@ export class ItopsFleetConnector implements Connector {
       throw new ConnectorError('wrong-connector', `${call.tool.name} is not an itops-fleet tool`);
     }
     const base = fleetBaseUrl(call.settings);
-    const ask = <T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>) =>
-      this.ask(base, method, path, schema, call.signal);
+    const ask = <T>(
+      method: 'GET' | 'POST' | 'PUT',
+      path: string,
+      schema: z.ZodType<T>,
+      body?: unknown,
+    ) => this.ask(base, method, path, schema, call.signal, body);
     let outcome: Outcome;
     switch (connector.operation) {
       case 'status': {
@@ -97,6 +111,13 @@ export class ItopsFleetConnector implements Connector {
         outcome = answer.ok ? { ok: true, output: answer.value } : answer;
         break;
       }
+      case 'set-config': {
+        const answer = await ask('PUT', `services/${serviceOf(call)}/config`, configAnswer, {
+          config: configOf(call),
+        });
+        outcome = answer.ok ? { ok: true, output: answer.value } : answer;
+        break;
+      }
       case 'restart': {
         const answer = await ask('POST', `services/${serviceOf(call)}/restart`, restartAnswer);
         outcome = answer.ok ? { ok: true, output: answer.value } : answer;
@@ -127,14 +148,38 @@ export class ItopsFleetConnector implements Connector {
     return { service, health: { healthy, status, detail }, pid, config: config.value.config };
   }
 
+  /**
+   * What a set-config would change: the file as it is now against the one the call writes.
+   * Other operations have no state change worth showing (a restart changes only the pid).
+   */
+  async preview(call: ConnectorCall): Promise<ConnectorPreview | undefined> {
+    const connector = call.tool.connector;
+    if (connector.kind !== 'builtin' || connector.operation !== 'set-config') return undefined;
+    const service = serviceOf(call);
+    const after = configOf(call);
+    const current = await this.ask(
+      fleetBaseUrl(call.settings),
+      'GET',
+      `services/${service}/config`,
+      configAnswer,
+      call.signal,
+    );
+    if (!current.ok) {
+      throw new ConnectorError('target-unavailable', `cannot read ${service}: ${current.error}`);
+    }
+    const before = current.value.config;
+    return { before, after, diff: jsonDiff(before, after) };
+  }
+
   private async ask<T>(
     base: URL,
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     schema: z.ZodType<T>,
     signal: AbortSignal | undefined,
+    body?: unknown,
   ): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
-    const answer = await fleetRequest(base, method, path, this.http, signal);
+    const answer = await fleetRequest(base, method, path, this.http, signal, body);
     if (!answer.ok) return { ok: false, error: answer.error };
     const parsed = schema.safeParse(answer.body);
     if (!parsed.success) {

@@ -1,0 +1,77 @@
+/**
+ * Starts the counter service through Castellan's supervisor and waits for its ready line; used
+ * by the crash tests and the approvals benchmark.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SupervisedProcess, Supervisor } from '../../src/sandbox/index.js';
+import type { JournalEntry } from './counter.js';
+
+const counterFile = fileURLToPath(new URL('./counter.ts', import.meta.url));
+const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A running counter service and the connector settings that reach it. */
+export interface RunningCounter {
+  process: SupervisedProcess;
+  url: string;
+  dir: string;
+  settings: { counter: { url: string } };
+  /** Every effect recorded so far. */
+  journal(): JournalEntry[];
+}
+
+/** Starts the service; resolves once it prints `{"listening": url}` (20 s at most). */
+export async function startCounter(
+  supervisor: Supervisor,
+  options: { dir: string; delayMs?: number },
+): Promise<RunningCounter> {
+  const command = [process.execPath, '--import', import.meta.resolve('tsx'), counterFile];
+  command.push('--dir', options.dir, '--port', '0', '--delay-ms', String(options.delayMs ?? 0));
+  let settle: { ready(url: string): void; failed(error: Error): void } | undefined;
+  const ready = new Promise<string>((resolve, reject) => {
+    settle = { ready: resolve, failed: reject };
+  });
+  const started = await supervisor.start({
+    name: 'counter',
+    command,
+    cwd: repositoryRoot,
+    onLine: (line) => {
+      try {
+        const parsed = JSON.parse(line) as { listening?: unknown };
+        if (typeof parsed.listening === 'string') settle?.ready(parsed.listening);
+      } catch {
+        // not the ready line
+      }
+    },
+  });
+  void started.exited.then((exit) =>
+    settle?.failed(
+      new Error(`the counter exited before it was ready (${exit.code ?? exit.signal})`),
+    ),
+  );
+  const timer = setTimeout(
+    () => settle?.failed(new Error('the counter was not ready within 20 s')),
+    20_000,
+  );
+  const url = await ready.finally(() => clearTimeout(timer));
+  return {
+    process: started,
+    url,
+    dir: options.dir,
+    settings: { counter: { url } },
+    journal: () =>
+      readJournalText(join(options.dir, 'journal.jsonl'))
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => JSON.parse(line) as JournalEntry),
+  };
+}
+
+function readJournalText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
