@@ -26,6 +26,13 @@ export type AuditEventType =
   | 'approval-granted'
   | 'approval-denied'
   | 'approval-decision-recorded'
+  | 'approval-expired' // nobody decided in time: a deny
+  | 'notification-delivered' // an approval request reached a webhook
+  | 'notification-attempt-failed' // a webhook did not take it; another attempt is due later
+  | 'notification-abandoned' // no more attempts (out of attempts, or nothing left to ask)
+  | 'tool-call-retried' // after a crash: an idempotent call is run again with its key
+  | 'run-needs-attention' // after a crash: a call that may have taken effect is not re-run
+  | 'rollback-planned' // the compensations for a run's effects, before any runs
   | 'audit-hold-added' // control plane: a legal hold exempts matching payloads from pruning
   | 'audit-hold-released'
   | 'audit-pruned' // payload blobs past retention lost their content (never entries or hashes)

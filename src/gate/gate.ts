@@ -3,9 +3,12 @@ import { AuditError, type AuditEvent } from '../audit/index.js';
 import { describeError, newId } from '../core/index.js';
 import type { CallContext, StageVerdict } from './context.js';
 import { trace } from './context.js';
+import { observeResource } from './observe-resource.js';
+import { approvalRequestFacts } from './stages/approval-request.js';
 import { approveStage, type ApprovalRule } from './stages/approve.js';
 import { authorizeStage } from './stages/authorize.js';
 import { dataStage } from './stages/data.js';
+import { stateConflict } from './stages/expect-state.js';
 import { connectorCall, execute, observe } from './stages/execute.js';
 import { policyStage } from './stages/policy.js';
 import { resolveStage } from './stages/resolve.js';
@@ -32,6 +35,11 @@ export class Gate {
         reason: describeError(error),
       });
     }
+  }
+
+  /** The current state of the resource a call names, without any effect (see observe-resource.ts). */
+  async observe(request: ToolCallRequest): Promise<unknown> {
+    return observeResource(this.dependencies, request);
   }
 
   private async pipeline(context: CallContext): Promise<GateOutcome> {
@@ -69,6 +77,11 @@ export class Gate {
     const refusal = await this.chargeEgress(context);
     if (refusal !== undefined) return this.denied(context, 'data', refusal);
     const preState = await observe(prepared.connector, prepared.call);
+    const conflict = stateConflict(context.request, preState);
+    if (conflict !== undefined) {
+      trace(context, 'execute', conflict);
+      return this.denied(context, 'execute', conflict);
+    }
     // Rule 4: the intent is committed before the action runs; if it cannot be, nothing runs.
     try {
       await this.audit(context, 'tool-call-allowed', { details: { preState } });
@@ -170,8 +183,15 @@ export class Gate {
       detail: { required: true, approvalId, ...rule },
     });
     try {
+      const facts = await approvalRequestFacts(this.dependencies, context, rule);
       await this.audit(context, 'approval-requested', {
-        details: { approvalId, approverRole: rule.approverRole, quorum: rule.quorum },
+        details: {
+          approvalId,
+          approverRole: rule.approverRole,
+          quorum: rule.quorum,
+          forbiddenApprovers: facts.forbiddenApprovers,
+          change: facts.details.change ?? null,
+        },
       });
       const { request } = context;
       await this.dependencies.approvals.request({
@@ -186,6 +206,9 @@ export class Gate {
         quorum: rule.quorum,
         reason: rule.reasons.join('; '),
         expiresInSeconds: this.dependencies.approvalExpirySeconds,
+        details: facts.details,
+        forbiddenApprovers: facts.forbiddenApprovers,
+        notify: this.dependencies.notifyChannels ?? [],
       });
     } catch (error) {
       return this.denied(context, 'approve', {

@@ -19,7 +19,16 @@ export interface ModelInfo {
 /** One proposed tool call, as the runtime hands it to the gate. */
 export interface ToolCallRequest {
   orgId: string;
-  run: { id: string; requestedBy: string; agentId: string; tainted: boolean };
+  run: {
+    id: string;
+    requestedBy: string;
+    agentId: string;
+    tainted: boolean;
+    /** A rollback run's writes always need a person, whatever policy says of the tool. */
+    kind?: 'task' | 'rollback';
+    /** The run a rollback undoes, shown to its approvers. */
+    rollbackOf?: string;
+  };
   agent: AgentRecord;
   user: UserRecord;
   stepIndex: number;
@@ -32,6 +41,11 @@ export interface ToolCallRequest {
   model?: ModelInfo;
   /** When resuming after a human decision: the approval that covers exactly this call. */
   approvalId?: string;
+  /**
+   * The state the resource must be in right before the call runs (the listed fields of the
+   * connector's observation); anything else is a denial (`state-conflict`), never an overwrite.
+   */
+  expectState?: { fields: string[] | undefined; value: unknown; why: string };
   /**
    * Where each top-level argument came from (`prompt`, `config`, `planner`, `trusted-tool`,
    * `untrusted`), computed by the runtime from the run's earlier texts. Absent (a caller that
@@ -103,5 +117,9 @@ export interface GateDependencies {
   environment: Environment;
   allowUnsignedIn: Environment[];
   approvalExpirySeconds: number;
+  /** Webhooks told of each new approval request (their rows join the request's transaction). */
+  notifyChannels?: string[];
+  /** The role that approves a rollback's writes (default `approver`). */
+  rollbackApproverRole?: string;
   clock: Clock;
 }

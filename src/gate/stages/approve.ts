@@ -16,7 +16,10 @@ export type ApproveVerdict =
   StageVerdict | { ok: 'pending'; rule: ApprovalRule; approvalId?: string };
 
 /** Which approval, if any, this call needs. */
-export function approvalRuleFor(context: CallContext): ApprovalRule | undefined {
+export function approvalRuleFor(
+  context: CallContext,
+  rollbackRole = 'approver',
+): ApprovalRule | undefined {
   const candidates: ApprovalRule[] = [];
   const decision = context.policy;
   if (decision?.effect === 'needs-approval') {
@@ -33,6 +36,19 @@ export function approvalRuleFor(context: CallContext): ApprovalRule | undefined 
       quorum: 1,
       reasons: context.dataApproval.reasons,
       policyIds: context.dataApproval.ruleIds,
+    });
+  }
+  if (
+    context.request.run.kind === 'rollback' &&
+    context.resolved?.tool.manifest.effect === 'write'
+  ) {
+    candidates.push({
+      approverRole: rollbackRole,
+      quorum: 1,
+      reasons: [
+        `a rollback of run ${context.request.run.rollbackOf ?? '(unknown)'} changes a resource back; a person confirms each step`,
+      ],
+      policyIds: [],
     });
   }
   const declared = context.resolved?.tool.manifest.approval;
@@ -65,7 +81,7 @@ export async function approveStage(
   dependencies: GateDependencies,
   context: CallContext,
 ): Promise<ApproveVerdict> {
-  const rule = approvalRuleFor(context);
+  const rule = approvalRuleFor(context, dependencies.rollbackApproverRole);
   if (rule === undefined) return { ok: true, detail: { required: false } };
   const { request } = context;
   if (request.approvalId === undefined) return { ok: 'pending', rule };

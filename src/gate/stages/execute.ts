@@ -35,6 +35,8 @@ export function connectorCall(
     args: context.release?.args ?? resolved.args,
     runId: context.request.run.id,
     stepIndex: context.request.stepIndex,
+    // The same for every attempt at this step, so a re-run after a crash is recognisable.
+    idempotencyKey: `${context.request.run.id}:${context.request.stepIndex}`,
     settings: dependencies.connectorSettings,
   };
   if (context.request.signal !== undefined) call.signal = context.request.signal;
