@@ -196,15 +196,23 @@ describe('the gate', () => {
     const rows = await harness.store.audit.range(TEST_ORG, 1);
     const intent = rows.find((row) => row.entry.type === 'tool-call-allowed');
     expect(intent?.entry.approver).toBe('approver');
-    expect((intent?.entry.details as { preState: unknown }).preState).toEqual({
-      thing: 'alpha',
-      value: null,
-    });
+    // States are blobs the entries bind by digest, not copies inside the entries.
+    const stateOf = async (entry: Record<string, unknown> | undefined, name: string) => {
+      const ref = (entry?.['payloads'] as Record<string, { digest: string }> | undefined)?.[name];
+      const blob = await harness.store.auditPayloads.getBlob(TEST_ORG, ref?.digest ?? '');
+      return blob?.content === undefined || blob.content === null
+        ? undefined
+        : JSON.parse(blob.content);
+    };
+    expect(intent?.entry.details).toBeUndefined();
+    expect(await stateOf(intent?.entry, 'preState')).toEqual({ thing: 'alpha', value: null });
     const outcomeEntry = rows.find((row) => row.entry.type === 'tool-call-succeeded');
-    expect((outcomeEntry?.entry.details as { postState: unknown }).postState).toEqual({
+    expect(await stateOf(outcomeEntry?.entry, 'preState')).toEqual({ thing: 'alpha', value: null });
+    expect(await stateOf(outcomeEntry?.entry, 'postState')).toEqual({
       thing: 'alpha',
       value: 'on',
     });
+    expect(JSON.stringify(outcomeEntry?.entry.details)).not.toContain('postState');
   });
 
   it('refuses the requester approving their own request', async () => {

@@ -84,7 +84,9 @@ export class Gate {
     }
     // Rule 4: the intent is committed before the action runs; if it cannot be, nothing runs.
     try {
-      await this.audit(context, 'tool-call-allowed', { details: { preState } });
+      await this.audit(context, 'tool-call-allowed', {
+        payloads: { preState: { class: 'state', value: preState } },
+      });
     } catch (error) {
       return this.denied(context, 'record', {
         ok: false,
@@ -111,8 +113,12 @@ export class Gate {
         ...execution.details,
         ...(execution.error === undefined ? {} : { error: execution.error }),
         taints: execution.taints,
-        preState,
-        postState,
+      },
+      // States are content-addressed blobs the entry binds by digest: prunable past retention
+      // without touching the entry, and stored once however often the same state recurs.
+      payloads: {
+        preState: { class: 'state', value: preState },
+        postState: { class: 'state', value: postState },
       },
     });
     return {
@@ -253,7 +259,7 @@ export class Gate {
   private async audit(
     context: CallContext,
     type: AuditEvent['type'],
-    extra: Pick<AuditEvent, 'details' | 'resultDigest'>,
+    extra: Pick<AuditEvent, 'details' | 'resultDigest' | 'payloads'>,
     denial?: { reason: string; policyIds: string[] },
   ): Promise<void> {
     const { request, resolved, policy } = context;
@@ -289,6 +295,7 @@ export class Gate {
     if (context.approvers !== undefined && context.approvers.length > 0)
       event.approver = context.approvers.join(',');
     if (request.model !== undefined) event.model = request.model;
+    if (request.run.promptDigest !== undefined) event.promptDigest = request.run.promptDigest;
     await this.dependencies.audit.append(event);
   }
 }

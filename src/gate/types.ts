@@ -24,6 +24,8 @@ export interface ToolCallRequest {
     requestedBy: string;
     agentId: string;
     tainted: boolean;
+    /** The run's prompt digest, bound into every entry of the call. */
+    promptDigest?: string;
     /** A rollback run's writes always need a person, whatever policy says of the tool. */
     kind?: 'task' | 'rollback';
     /** The run a rollback undoes, shown to its approvers. */

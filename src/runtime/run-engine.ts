@@ -1,6 +1,6 @@
 import type { AuditLog } from '../audit/index.js';
 import type { CastellanConfig } from '../config/index.js';
-import { describeError, newId, type Clock } from '../core/index.js';
+import { describeError, digestOf, newId, type Clock } from '../core/index.js';
 import type { Gate, GateOutcome, ModelInfo } from '../gate/index.js';
 import { redactSecrets } from '../guard/index.js';
 import type { LoadedPack, PackCatalog } from '../packs/index.js';
@@ -84,11 +84,16 @@ export class RunEngine {
       type: 'run-created',
       runId: run.id,
       actor: { user: run.requestedBy, agent: run.agentId },
+      // The entry binds the prompt by digest; its text (and the input) are payloads that
+      // retention may prune while the entry and every hash stay.
+      promptDigest: digestOf(input.prompt),
+      payloads: {
+        prompt: { class: 'prompt', value: input.prompt },
+        input: { class: 'input', value: redactSecrets(input.input).value },
+      },
       details: {
-        prompt: input.prompt,
         planner: input.planner.kind,
         ...(input.tainted === true ? { tainted: true } : {}),
-        input: redactSecrets(input.input).value,
       },
     });
     await store.runs.insert(run);
@@ -233,7 +238,13 @@ export class RunEngine {
     const provenance = await provenanceFor(this.dependencies.store, run, step.index, step.args);
     const outcome = await this.dependencies.gate.handle({
       orgId: run.orgId,
-      run: { id: run.id, requestedBy: run.requestedBy, agentId: run.agentId, tainted: run.tainted },
+      run: {
+        id: run.id,
+        requestedBy: run.requestedBy,
+        agentId: run.agentId,
+        tainted: run.tainted,
+        promptDigest: digestOf(run.prompt),
+      },
       agent,
       user,
       stepIndex: step.index,
