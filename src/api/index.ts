@@ -13,6 +13,13 @@ export { DEMO_USERS, DEMO_AGENTS } from './demo-organisation.js';
 export { localKey, CREDENTIALS_FILE } from './credentials.js';
 export { activatePolicyFolder, readPolicyFolder } from './policy-loading.js';
 export { runItopsScenario } from './scenarios/itops-scenario.js';
-export type { ScenarioEvent, ScenarioSummary } from './scenarios/itops-scenario.js';
+export type {
+  ScenarioEvent,
+  ScenarioOptions,
+  ScenarioSummary,
+} from './scenarios/itops-scenario.js';
+export { startFakeModel, FAKE_MODEL_FIXTURES } from './scenarios/fake-model-target.js';
+export type { RunningFakeModel } from './scenarios/fake-model-target.js';
+export type { GovernedTool } from './governed-tools.js';
 export { startItopsFleet, waitForIncident } from './scenarios/itops-fleet-target.js';
 export type { RunningFleet } from './scenarios/itops-fleet-target.js';

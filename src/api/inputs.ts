@@ -8,8 +8,18 @@ export const startRunSchema = z
   .object({
     agent: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'an agent name'),
     prompt: z.string().min(1, 'a prompt is required').max(20_000),
-    planner: z.enum(['playbook', 'scripted']).optional(),
+    planner: z.enum(['playbook', 'scripted', 'llm']).optional(),
     script: scriptSchema.optional(),
+    /** LLM runs: a model profile name from the settings. */
+    model: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,62}$/, 'a model profile name')
+      .optional(),
+    /** LLM runs: continue the conversation of an earlier run (chat). */
+    continueFrom: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/, 'a run id')
+      .optional(),
     input: z.record(z.string(), z.unknown()).default({}),
   })
   .strict()

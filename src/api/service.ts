@@ -6,10 +6,12 @@ import {
   readEnvironment,
   type CastellanConfig,
   type EnvironmentSettings,
+  type ModelProfile,
 } from '../config/index.js';
 import {
   createConnectorRegistry,
   ItopsFleetConnector,
+  McpConnector,
   ShellConnector,
   type ConnectorSettings,
 } from '../connectors/index.js';
@@ -23,15 +25,25 @@ import {
 import { loadAdmittedPacks, loadCatalog, PackGuard, type PackCatalog } from '../packs/index.js';
 import type { PolicyEngine } from '../policy/index.js';
 import {
+  DirectPlanner,
+  directState,
+  LlmPlanner,
   PlaybookPlanner,
+  RunActivityBus,
   RunEngine,
   ScriptedPlanner,
   isTerminal,
   playbookState,
   scriptedState,
   type PlannerState,
+  type RunActivityListener,
 } from '../runtime/index.js';
-import { createSandboxDriver, type SandboxDriver, type SandboxProbe } from '../sandbox/index.js';
+import {
+  createSandboxDriver,
+  createSessionDriver,
+  type SandboxDriver,
+  type SandboxProbe,
+} from '../sandbox/index.js';
 import {
   openStore,
   type AgentRecord,
@@ -50,6 +62,10 @@ import { ApiError } from './errors.js';
 import { isPackApproval } from './packs/pack-approvals.js';
 import { PackService } from './packs/pack-service.js';
 import { decisionSchema, parseInput, startRunSchema } from './inputs.js';
+import { governedTools, packsOfAgent, toolIdFor, type GovernedTool } from './governed-tools.js';
+import { llmRunState } from './llm-runs.js';
+import { modelResolver } from './model-profiles.js';
+import { ObservedAuditLog } from './observed-audit-log.js';
 import { loadActiveEngine } from './policy-loading.js';
 
 /** Options for opening the service; tests replace the sandbox or the clock. */
@@ -59,6 +75,8 @@ export interface OpenOptions {
   sandbox?: SandboxDriver;
   /** Connector settings merged over the home's (e.g. a target started by the demo). */
   connectorSettings?: ConnectorSettings;
+  /** Model profiles merged over the home's (e.g. the demo's local fake model). */
+  models?: Record<string, ModelProfile>;
 }
 
 /** A run with its steps, as every interface shows it. */
@@ -93,6 +111,12 @@ export class CastellanService {
     private readonly catalog: PackCatalog,
     private readonly policyState: { engine?: PolicyEngine; problem?: string },
     private readonly clock: Clock,
+    private readonly runtime: {
+      activity: RunActivityBus;
+      profiles: Readonly<Record<string, ModelProfile>>;
+      /** Stops what the connectors started (local MCP servers). */
+      dispose: () => Promise<void>;
+    },
     /** The evidence-grade audit log: proofs, checkpoints, export, retention, holds. */
     readonly auditing: AuditService,
   ) {}
@@ -108,8 +132,10 @@ export class CastellanService {
     try {
       const keys: InstanceKeys = await loadInstanceKeys(join(home, 'keys'));
       const orgId = config.organisation.id;
-      const audit = new AuditLog(store, orgId, clock);
+      const activity = new RunActivityBus();
+      const audit = new ObservedAuditLog(store, orgId, clock, activity);
       auditing = await AuditService.open({ home, config, store, log: audit, clock });
+      const profiles = { ...config.models, ...(options.models ?? {}) };
       const approvals = new Approvals(store, clock);
       const catalog = await loadCatalog(config.packs.paths);
       // Registry versions admitted here are verified again as they load; pinned ones load lazily.
@@ -117,6 +143,7 @@ export class CastellanService {
       await loadAdmittedPacks(catalog, store, orgId, config.environment);
       const policyState = await loadActiveEngine(store, orgId);
       const sandbox = options.sandbox ?? createSandboxDriver(config.sandbox);
+      const mcp = new McpConnector({ sessions: createSessionDriver(sandbox) });
       const connectors = createConnectorRegistry([
         new ShellConnector(sandbox, {
           workBase: join(home, 'work'),
@@ -124,6 +151,7 @@ export class CastellanService {
           maxOutputBytes: config.sandbox.maxOutputBytes,
         }),
         new ItopsFleetConnector(),
+        mcp,
       ]);
       const gate = new Gate({
         store,
@@ -148,7 +176,12 @@ export class CastellanService {
         catalog,
         keys,
         tokens: config.tokens,
-        planners: { playbook: new PlaybookPlanner(), scripted: new ScriptedPlanner() },
+        planners: {
+          playbook: new PlaybookPlanner(),
+          scripted: new ScriptedPlanner(),
+          llm: new LlmPlanner({ audit, resolveModel: modelResolver(home, profiles), activity }),
+          direct: new DirectPlanner(),
+        },
         maxSteps: config.runs.maxSteps,
         clock,
       });
@@ -163,6 +196,7 @@ export class CastellanService {
         catalog,
         policyState,
         clock,
+        { activity, profiles, dispose: () => mcp.close() },
         auditing,
       );
       service.packs = new PackService({
@@ -217,7 +251,27 @@ export class CastellanService {
     }
     // Loads (verifying) pinned registry versions; one that fails is refused by the gate, on record.
     await this.packs.guard.prepare(this.catalog, agent.packs).catch(() => undefined);
-    const planner = this.plannerFor(agent, input.planner, input.script);
+    let planner: PlannerState;
+    let tainted = false;
+    if ((input.planner ?? agent.planner.kind) === 'llm') {
+      const llm = await llmRunState(
+        this.store,
+        this.catalog,
+        this.runtime.profiles,
+        this.orgId,
+        agent,
+        actor,
+        input,
+      );
+      planner = llm.state;
+      tainted = llm.tainted;
+    } else {
+      planner = this.plannerFor(
+        agent,
+        input.planner as 'playbook' | 'scripted' | undefined,
+        input.script,
+      );
+    }
     const run = await this.engine.create({
       orgId: this.orgId,
       agent,
@@ -225,6 +279,7 @@ export class CastellanService {
       prompt: input.prompt,
       input: input.input,
       planner,
+      ...(tainted ? { tainted } : {}),
     });
     if (mode === 'background') {
       this.track(this.driveOrFail(run.id));
@@ -359,6 +414,60 @@ export class CastellanService {
       .map((row) => row.entry as unknown as AuditEntry);
   }
 
+  /**
+   * Listens to a run's activity in this process (new audit entries, streamed model text), so an
+   * event stream can wake at once; the store stays the truth. Returns the way to stop listening.
+   */
+  async watchRun(
+    actor: UserRecord,
+    runId: string,
+    listener: RunActivityListener,
+  ): Promise<() => void> {
+    this.permit(actor, 'run.read');
+    return this.runtime.activity.subscribe(runId, listener);
+  }
+
+  /** The tools an agent offers to an external client acting as `actor` (MCP tools/list). */
+  async governedTools(actor: UserRecord, agentId: string): Promise<GovernedTool[]> {
+    this.permit(actor, 'run.start');
+    const agent = await this.agentOrError(agentId);
+    return governedTools(agent, packsOfAgent(this.catalog, agent));
+  }
+
+  /**
+   * One tool call an external client asked for (MCP tools/call), as a run of its own: the direct
+   * planner proposes exactly that call, so it gets a capability token for the caller and the
+   * agent, passes the whole gate, may wait for approval, and is audited like every other call.
+   * Drives it until it rests and returns the run.
+   */
+  async callTool(
+    actor: UserRecord,
+    agentId: string,
+    name: string,
+    args: Record<string, unknown>,
+    origin: string,
+  ): Promise<RunView> {
+    this.permit(actor, 'run.start');
+    const agent = await this.agentOrError(agentId);
+    const tool = toolIdFor(packsOfAgent(this.catalog, agent), name);
+    const run = await this.engine.create({
+      orgId: this.orgId,
+      agent,
+      user: actor,
+      prompt: `${origin} call of ${tool}`.slice(0, 400),
+      input: { origin },
+      planner: directState(origin.slice(0, 100), tool.slice(0, 300), args),
+    });
+    await this.driveOrFail(run.id);
+    return this.view(run.id);
+  }
+
+  private async agentOrError(agentId: string): Promise<AgentRecord> {
+    const agent = await this.store.agents.get(this.orgId, agentId);
+    if (agent === undefined) throw new ApiError('unknown-agent', `no agent "${agentId}"`);
+    return agent;
+  }
+
   /** The agents of the organisation. */
   async listAgents(actor: UserRecord): Promise<AgentRecord[]> {
     this.permit(actor, 'agent.read');
@@ -423,6 +532,7 @@ export class CastellanService {
   /** Waits for background work, then closes the store. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
+    await this.runtime.dispose().catch(() => undefined);
     await this.auditing.close();
     await this.store.close();
   }

@@ -18,3 +18,4 @@ export { externalToolName, toolsByExternalName } from './planners/llm/tool-names
 export { RunActivityBus } from './run-activity.js';
 export type { RunActivity, RunActivityListener } from './run-activity.js';
 export { continueConversation } from './planners/llm/chat-history.js';
+export { DirectPlanner, directState } from './planners/direct.js';

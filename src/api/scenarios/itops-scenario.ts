@@ -3,7 +3,13 @@ import type { ChainVerification } from '../../audit/index.js';
 import { createSupervisor } from '../../sandbox/index.js';
 import type { RunRecord, StepRecord } from '../../store/index.js';
 import { CastellanService } from '../service.js';
+import { FAKE_MODEL_FIXTURES, startFakeModel } from './fake-model-target.js';
 import { startItopsFleet, waitForIncident } from './itops-fleet-target.js';
+
+/** How the scenario's agent plans: its pack's playbook, or a model (the local fake model). */
+export interface ScenarioOptions {
+  planner?: 'playbook' | 'llm';
+}
 
 /** A line of progress for the person watching. */
 export type ScenarioEvent =
@@ -34,6 +40,7 @@ export interface ScenarioSummary {
 export async function runItopsScenario(
   homeFolder: string,
   onEvent: (event: ScenarioEvent) => void = () => undefined,
+  options: ScenarioOptions = {},
 ): Promise<ScenarioSummary> {
   const home = resolve(homeFolder);
   const supervisor = createSupervisor();
@@ -48,14 +55,20 @@ export async function runItopsScenario(
       kind: 'info',
       text: `fleet at ${fleet.url}; incident: ${incident ?? 'none seen yet'} is unhealthy`,
     });
+    const llm = options.planner === 'llm';
+    const model = llm ? await startFakeModel(supervisor, [FAKE_MODEL_FIXTURES.itops]) : undefined;
+    if (model !== undefined)
+      onEvent({ kind: 'info', text: `model: recorded exchanges served at ${model.url}` });
     const service = await CastellanService.open(home, {
       connectorSettings: { 'itops-fleet': { url: fleet.url, logDir: fleet.logDir } },
+      ...(model === undefined ? {} : { models: { default: model.profile } }),
     });
     try {
       const operator = await service.localUser('operator');
       const started = await service.startRun(operator, {
         agent: 'itops-agent',
         prompt: 'A service in the fleet is failing: diagnose it and restart it if that fixes it.',
+        ...(llm ? { planner: 'llm' } : {}),
       });
       started.steps.forEach((step) => onEvent({ kind: 'step', step }));
       onEvent({ kind: 'run', run: started.run });
@@ -88,7 +101,7 @@ export async function runItopsScenario(
       const audit = await service.verifyAudit(await service.localUser('auditor'));
       const signedPacks = await signedPackCheck(service, operator);
       return {
-        scenario: 'itops',
+        scenario: llm ? 'itops-llm' : 'itops',
         runId: run.id,
         status: view.run.status,
         allowed: view.steps.filter(
