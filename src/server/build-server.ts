@@ -8,6 +8,7 @@ import { clientErrorHandler } from './client-errors.js';
 import { httpErrorFor } from './error-mapping.js';
 import { EventStreams } from './event-streams.js';
 import { registerIdentityRoutes } from './identity-routes.js';
+import { registerMcpRoutes } from './mcp/mcp-routes.js';
 import { registerPublicRoutes } from './public-routes.js';
 import { registerRunRoutes } from './runs-routes.js';
 
@@ -90,6 +91,7 @@ export async function buildServer(
     },
     { prefix: '/v1' },
   );
+  await registerMcpRoutes(app, service);
   await app.ready();
   return app;
 }

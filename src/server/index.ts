@@ -9,3 +9,6 @@ export { ServerError } from './errors.js';
 export type { ServerErrorCode } from './errors.js';
 export { MAX_AUTHORIZATION_LENGTH } from './authenticate.js';
 export { RUN_EVENTS_POLL_MS } from './run-events.js';
+export { derivedEvents } from './run-event-frames.js';
+export type { DerivedEvent } from './run-event-frames.js';
+export { createGovernedMcpServer, MCP_SERVER_INFO } from './mcp/governed-mcp-server.js';

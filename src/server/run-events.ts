@@ -3,6 +3,7 @@ import type { CastellanService } from '../api/index.js';
 import type { RunRecord, UserRecord } from '../store/index.js';
 import { httpErrorFor } from './error-mapping.js';
 import type { EventStreams } from './event-streams.js';
+import { derivedEvents } from './run-event-frames.js';
 
 /** How often the store is polled for new entries; other processes may be advancing the run. */
 export const RUN_EVENTS_POLL_MS = 200;
@@ -48,6 +49,9 @@ export function streamRunEvents(
   let lastWrite = Date.now();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let polling = false;
+  let wakeAgain = false;
+  let unwatch: (() => void) | undefined;
 
   const write = (text: string): void => {
     lastWrite = Date.now();
@@ -57,6 +61,7 @@ export function streamRunEvents(
     if (stopped) return;
     stopped = true;
     if (timer !== undefined) clearTimeout(timer);
+    unwatch?.();
     forget();
     if (!raw.writableEnded) raw.end();
   };
@@ -77,6 +82,7 @@ export function streamRunEvents(
     if (stopped) return;
     for (const entry of entries) {
       write(frame('audit', entry, String(entry.seq)));
+      for (const derived of derivedEvents(entry)) write(frame(derived.event, derived.data));
       lastSeq = Math.max(lastSeq, entry.seq);
     }
     if (run.status !== lastStatus) {
@@ -92,9 +98,15 @@ export function streamRunEvents(
   };
 
   const tick = (): void => {
+    polling = true;
     poll().then(
       () => {
-        if (!stopped) timer = setTimeout(tick, RUN_EVENTS_POLL_MS);
+        polling = false;
+        if (stopped) return;
+        // An entry announced while this poll ran may have missed it: poll again at once.
+        const wait = wakeAgain ? 0 : RUN_EVENTS_POLL_MS;
+        wakeAgain = false;
+        timer = setTimeout(tick, wait);
       },
       (error: unknown) => {
         const mapped = httpErrorFor(error, service.config.server);
@@ -104,6 +116,32 @@ export function streamRunEvents(
       },
     );
   };
+  // Activity in this process (a new entry, streamed model text) wakes the stream at once;
+  // the poll above still catches what other processes write.
+  const wake = (): void => {
+    if (stopped) return;
+    if (polling) {
+      wakeAgain = true;
+      return;
+    }
+    if (timer !== undefined) clearTimeout(timer);
+    tick();
+  };
+  service
+    .watchRun(actor, runId, (activity) => {
+      if (activity.kind === 'model-delta') {
+        if (!stopped) write(frame('model-delta', { text: activity.text }));
+      } else {
+        wake();
+      }
+    })
+    .then(
+      (stopWatching) => {
+        if (stopped) stopWatching();
+        else unwatch = stopWatching;
+      },
+      () => undefined, // without live wake-ups the stream still polls
+    );
   tick();
 }
 
