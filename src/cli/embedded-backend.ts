@@ -1,6 +1,7 @@
 import { CastellanService, ApiError } from '../api/index.js';
 import type { ApprovalRecord, RunStatus, UserRecord } from '../store/index.js';
-import type { Backend } from './backend.js';
+import type { Backend, RunEventListener } from './backend.js';
+import { followEmbedded } from './embedded-follow.js';
 
 /** The CLI working in-process on the home's store, acting as a local user. */
 export class EmbeddedBackend implements Backend {
@@ -29,8 +30,11 @@ export class EmbeddedBackend implements Backend {
     return this.actor;
   }
 
-  startRun(request: Record<string, unknown>) {
-    return this.service.startRun(this.user, request, 'until-rest');
+  startRun(request: Record<string, unknown>, mode: 'until-rest' | 'background' = 'until-rest') {
+    return this.service.startRun(this.user, request, mode);
+  }
+  followRun(runId: string, onEvent: RunEventListener) {
+    return followEmbedded(this.service, this.user, runId, onEvent);
   }
   getRun(runId: string) {
     return this.service.getRun(this.user, runId);

@@ -1,5 +1,6 @@
 import { CastellanError, type ErrorKind } from '../core/index.js';
-import type { Backend } from './backend.js';
+import type { Backend, RunEventListener } from './backend.js';
+import { readEventStream } from './sse-client.js';
 
 const TIMEOUT_MS = 120_000;
 
@@ -71,12 +72,22 @@ export class HttpBackend implements Backend {
     return parsed as T;
   }
 
-  startRun(request: Record<string, unknown>) {
+  startRun(request: Record<string, unknown>, mode: 'until-rest' | 'background' = 'until-rest') {
     return this.call<Awaited<ReturnType<Backend['startRun']>>>(
       'POST',
-      '/v1/runs?mode=until-rest',
+      `/v1/runs?mode=${mode}`,
       request,
     );
+  }
+  async followRun(runId: string, onEvent: RunEventListener) {
+    const url = new URL(`/v1/runs/${encodeURIComponent(runId)}/events`, this.baseUrl);
+    await readEventStream(url.toString(), this.token, (event, data) => {
+      onEvent(event, data);
+      // The stream ends by itself when the run ends; a run waiting for people rests too.
+      const status = event === 'status' ? (data as { status?: string }).status : undefined;
+      return status === 'awaiting_approval' ? 'stop' : 'continue';
+    });
+    return this.getRun(runId);
   }
   getRun(runId: string) {
     return this.call<Awaited<ReturnType<Backend['getRun']>>>(

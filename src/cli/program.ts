@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { describeError, isCastellanError } from '../core/index.js';
 import { registerApprovals } from './commands/approvals.js';
 import { registerAudit } from './commands/audit.js';
+import { registerChat } from './commands/chat.js';
 import { registerDemo } from './commands/demo.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerPacks } from './commands/packs.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerSetup(program);
   registerRun(program);
+  registerChat(program);
+  registerMcp(program);
   registerRuns(program);
   registerApprovals(program);
   registerAudit(program);

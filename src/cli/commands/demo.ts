@@ -23,38 +23,56 @@ export function registerDemo(program: Command): void {
     )
     .option('--scenario <name>', `one scenario: ${SCENARIOS.join(', ')}`)
     .option('--fresh', 'replace the home first (what `npm run demo` does)')
-    .action(async (options: { scenario?: string; fresh?: boolean }, command: Command) => {
-      const { home, output } = globals(command);
-      const chosen = options.scenario === undefined ? [...SCENARIOS] : [options.scenario];
-      const unknown = chosen.filter((name) => !(SCENARIOS as readonly string[]).includes(name));
-      if (unknown.length > 0) {
-        output.line(`unknown scenario ${unknown.join(', ')}; scenarios: ${SCENARIOS.join(', ')}`);
-        process.exitCode = EXIT.usage;
-        return;
-      }
-      if (options.fresh === true || !existsSync(join(home, CONFIG_FILE))) {
-        await initHome(home, { force: options.fresh === true });
-        output.line(`created a home at ${home}`);
-      }
-      const summaries: ScenarioSummary[] = [];
-      for (const name of chosen) {
-        output.line(output.paint(`\n== scenario: ${name} ==`, 'bold'));
-        if (name === 'itops')
-          summaries.push(await runItopsScenario(home, (event) => show(output, event)));
-      }
-      output.data({ home, scenarios: summaries });
-      table(output, summaries);
-      const ok = summaries.every((summary) => summary.checks.every((check) => check.ok));
-      output.line(
-        ok
-          ? output.paint(
-              '\nall checks passed; inspect with: castellan runs list --as operator --home ' + home,
-              'green',
-            )
-          : output.paint('\nsome checks FAILED', 'red'),
-      );
-      process.exitCode = ok ? EXIT.ok : EXIT.failure;
-    });
+    .option(
+      '--planner <kind>',
+      'playbook (default), or llm: a model plans, replayed from recorded exchanges by a local fake model server',
+    )
+    .action(
+      async (
+        options: { scenario?: string; fresh?: boolean; planner?: string },
+        command: Command,
+      ) => {
+        const { home, output } = globals(command);
+        if (options.planner !== undefined && !['playbook', 'llm'].includes(options.planner)) {
+          output.line(`unknown planner ${options.planner}; planners: playbook, llm`);
+          process.exitCode = EXIT.usage;
+          return;
+        }
+        const planner = options.planner === 'llm' ? 'llm' : 'playbook';
+        const chosen = options.scenario === undefined ? [...SCENARIOS] : [options.scenario];
+        const unknown = chosen.filter((name) => !(SCENARIOS as readonly string[]).includes(name));
+        if (unknown.length > 0) {
+          output.line(`unknown scenario ${unknown.join(', ')}; scenarios: ${SCENARIOS.join(', ')}`);
+          process.exitCode = EXIT.usage;
+          return;
+        }
+        if (options.fresh === true || !existsSync(join(home, CONFIG_FILE))) {
+          await initHome(home, { force: options.fresh === true });
+          output.line(`created a home at ${home}`);
+        }
+        const summaries: ScenarioSummary[] = [];
+        for (const name of chosen) {
+          output.line(output.paint(`\n== scenario: ${name} ==`, 'bold'));
+          if (name === 'itops')
+            summaries.push(
+              await runItopsScenario(home, (event) => show(output, event), { planner }),
+            );
+        }
+        output.data({ home, scenarios: summaries });
+        table(output, summaries);
+        const ok = summaries.every((summary) => summary.checks.every((check) => check.ok));
+        output.line(
+          ok
+            ? output.paint(
+                '\nall checks passed; inspect with: castellan runs list --as operator --home ' +
+                  home,
+                'green',
+              )
+            : output.paint('\nsome checks FAILED', 'red'),
+        );
+        process.exitCode = ok ? EXIT.ok : EXIT.failure;
+      },
+    );
 }
 
 function show(output: Output, event: ScenarioEvent): void {

@@ -4,6 +4,7 @@ import { ApiError } from '../../api/index.js';
 import { isTerminal } from '../../runtime/index.js';
 import { withBackend } from '../context.js';
 import { exitCodeForRun } from '../exit-codes.js';
+import { RunEventPrinter } from '../run-event-printer.js';
 
 const POLL_MS = 500;
 
@@ -16,7 +17,15 @@ export function registerRun(program: Command): void {
     )
     .argument('<agent>', 'the agent to run')
     .argument('<prompt...>', 'the task, in words')
-    .option('--planner <kind>', 'playbook (the agent default) or scripted')
+    .option('--planner <kind>', "playbook, scripted or llm (default: the agent's)")
+    .option(
+      '--model <profile>',
+      'llm: the model profile to use (default: the agent\'s, then "default")',
+    )
+    .option(
+      '--follow',
+      'stream the run as it happens: model text, proposed calls, decisions, results',
+    )
     .option('--script <file>', 'a JSON list of tool calls for the scripted planner')
     .option('--input <json>', 'run input as a JSON object')
     .option('--wait', 'keep waiting through approvals until the run ends')
@@ -24,7 +33,14 @@ export function registerRun(program: Command): void {
       async (
         agent: string,
         prompt: string[],
-        options: { planner?: string; script?: string; input?: string; wait?: boolean },
+        options: {
+          planner?: string;
+          model?: string;
+          script?: string;
+          input?: string;
+          wait?: boolean;
+          follow?: boolean;
+        },
         command: Command,
       ) => {
         const request: Record<string, unknown> = { agent, prompt: prompt.join(' ') };
@@ -34,9 +50,15 @@ export function registerRun(program: Command): void {
         } else if (options.planner !== undefined) {
           request.planner = options.planner;
         }
+        if (options.model !== undefined) request.model = options.model;
         if (options.input !== undefined) request.input = parseJson(options.input, '--input');
         process.exitCode = await withBackend(command, async (backend, output) => {
-          let view = await backend.startRun(request);
+          let view = await backend.startRun(
+            request,
+            options.follow === true ? 'background' : 'until-rest',
+          );
+          if (options.follow === true)
+            view = await backend.followRun(view.run.id, new RunEventPrinter(output).handle);
           while (options.wait === true && !isTerminal(view.run.status)) {
             await new Promise((resolve) => setTimeout(resolve, POLL_MS));
             view = await backend.getRun(view.run.id);
