@@ -25,6 +25,3 @@ const stop = (): void => {
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-// The supervisor owns this process; when it goes away (stdin closes), so does the server.
-process.stdin.on('end', stop);
-process.stdin.resume();
