@@ -1,6 +1,6 @@
 /**
  * What the sandbox costs per step: wall time to run `true` plainly (the baseline, measured in
- * the same run), through the bubblewrap driver without network (namespaces, seccomp, prlimit,
+ * the same run), under bare bubblewrap (namespaces only: the floor), through the driver without network (namespaces, seccomp, prlimit,
  * the pids cgroup for a root caller), and through the driver with the egress proxy and its
  * bridge; and the proxy's throughput over loopback, end to end from curl inside the sandbox,
  * against curl on the host straight to the same server. The three kinds of run are interleaved
@@ -68,9 +68,37 @@ async function timed(action: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-const samples = { plain: [] as number[], driver: [] as number[], egress: [] as number[] };
+/** bubblewrap alone with every namespace unshared: what the driver cannot go below. */
+const bareBwrap = [
+  '/usr/bin/bwrap',
+  '--unshare-all',
+  '--die-with-parent',
+  '--ro-bind',
+  '/usr',
+  '/usr',
+  '--symlink',
+  'usr/lib64',
+  '/lib64',
+  '--symlink',
+  'usr/lib',
+  '/lib',
+  '--proc',
+  '/proc',
+  '--dev',
+  '/dev',
+  '--',
+  '/usr/bin/true',
+];
+
+const samples = {
+  plain: [] as number[],
+  bare: [] as number[],
+  driver: [] as number[],
+  egress: [] as number[],
+};
 for (let index = 0; index < WARMUP + RUNS; index += 1) {
   const plain = await timed(() => plainSpawn(['/usr/bin/true']));
+  const bare = await timed(() => plainSpawn(bareBwrap));
   const driver = await timed(async () => {
     const result = await plainDriver.run({ ...base, command: ['true'] });
     if (result.exitCode !== 0) throw new Error(`sandboxed true failed: ${result.stderr}`);
@@ -82,6 +110,7 @@ for (let index = 0; index < WARMUP + RUNS; index += 1) {
   });
   if (index < WARMUP) continue;
   samples.plain.push(plain);
+  samples.bare.push(bare);
   samples.driver.push(driver);
   samples.egress.push(proxied);
 }
@@ -102,6 +131,7 @@ for (let index = 0; index < 3; index += 1) {
 server.close();
 
 const plain = summarise(samples.plain);
+const bare = summarise(samples.bare);
 const driver = summarise(samples.driver);
 const proxied = summarise(samples.egress);
 const round = (value: number) => Math.round(value * 1000) / 1000;
@@ -112,10 +142,12 @@ console.log(
     bench: 'sandbox',
     runs: RUNS,
     plainSpawnMs: { p50: plain.p50, p99: plain.p99 },
+    bareBwrapMs: { p50: bare.p50, p99: bare.p99 },
     driverMs: { p50: driver.p50, p99: driver.p99 },
     driverEgressMs: { p50: proxied.p50, p99: proxied.p99 },
     driverOverheadMs: { p50: round(driver.p50 - plain.p50), target: TARGET_OVERHEAD_MS },
     meetsTarget: driver.p50 - plain.p50 < TARGET_OVERHEAD_MS,
+    hardeningOverBareBwrapMs: { p50: round(driver.p50 - bare.p50) },
     egressOverheadMs: { p50: round(proxied.p50 - driver.p50) },
     proxyThroughputMBps: round(megabytes / best(proxySeconds)),
     directThroughputMBps: round(megabytes / best(directSeconds)),

@@ -17,22 +17,28 @@ export function proxyEnvironment(): Record<string, string> {
   return { HTTP_PROXY: url, HTTPS_PROXY: url, http_proxy: url, https_proxy: url };
 }
 
-/** `/proc/net/tcp`'s spelling of 127.0.0.1:3128 in state LISTEN (0A). */
-const listening = ` 0100007F:${bridgePort.toString(16).toUpperCase().padStart(4, '0')} 00000000:0000 0A`;
+/** `/proc/net/tcp`'s spelling of 127.0.0.1:3128. */
+const listenAddress = `0100007F:${bridgePort.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**
  * Starts socat detached (its parent subshell exits, so bwrap's init adopts it and a step that
  * waits for its children does not wait for the bridge), waits until it listens, then execs the
- * step's command. Exit 125 when the bridge does not come up.
+ * step's command. The wait reads /proc/net/tcp with shell builtins only (state 0A is LISTEN):
+ * a grep and a sleep per check cost more than socat takes to start. Exit 125 when the bridge
+ * does not come up.
  */
 const script = [
   'socat="$1"; shift',
   `( "$socat" TCP-LISTEN:${bridgePort},bind=127.0.0.1,reuseaddr,fork UNIX-CONNECT:${sandboxSocketPath} </dev/null >/dev/null 2>&1 & )`,
+  'listening() {',
+  `  while read -r _ address _ state _; do [ "$address" = ${listenAddress} ] && [ "$state" = 0A ] && return 0; done < /proc/net/tcp`,
+  '  return 1',
+  '}',
   'tries=0',
-  `while ! grep -q '${listening}' /proc/net/tcp; do`,
+  'until listening; do',
   '  tries=$((tries + 1))',
-  '  if [ "$tries" -gt 400 ]; then echo \'castellan: the egress bridge did not start\' >&2; exit 125; fi',
-  '  sleep 0.005',
+  '  if [ "$tries" -gt 1200 ]; then echo \'castellan: the egress bridge did not start\' >&2; exit 125; fi',
+  '  if [ "$tries" -gt 200 ]; then sleep 0.01; fi',
   'done',
   'exec "$@"',
 ].join('\n');
