@@ -49,7 +49,7 @@ describe('loadCatalog', () => {
         .map((pack) => pack.manifest.name)
         .sort(),
     ).toEqual(['@castellan/itops', '@other/itops', 'plain']);
-    expect(catalog.get('@castellan/itops')?.tools.size).toBe(6);
+    expect(catalog.get('@castellan/itops')?.tools.size).toBe(7);
     const problems = catalog.problems.map((problem) => [
       problem.path.slice(folder.root.length + 1),
       problem.code,

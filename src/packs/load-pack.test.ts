@@ -38,6 +38,7 @@ describe('loadPackFromDir', () => {
         'read-logs',
         'restart-service',
         'scan-logs',
+        'set-config',
       ].sort(),
     );
     expect(pack.tools.get('restart-service')?.id).toBe('@castellan/itops/restart-service');
