@@ -31,6 +31,15 @@ describe('BwrapDriver isolation', () => {
     expect(result.profile.mounts).toContain(`rw:${workDir}->/work`);
   });
 
+  it('runs in a session without a controlling terminal, so it cannot type into one', async () => {
+    const result = await run([
+      'sh',
+      '-c',
+      'echo "tty_nr=$(cut -d" " -f7 /proc/self/stat)"; (: < /dev/tty) 2>/dev/null && echo tty-open || echo no-tty',
+    ]);
+    expect(result.stdout).toBe('tty_nr=0\nno-tty\n');
+  });
+
   it('runs as uid and gid 1000 without capabilities, even for a root caller', async () => {
     const result = await run(['sh', '-c', 'id -u; id -g; grep CapEff /proc/self/status']);
     expect(result.stdout).toBe('1000\n1000\nCapEff:\t0000000000000000\n');
