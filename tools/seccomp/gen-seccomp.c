@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <sys/ioctl.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
@@ -78,6 +79,16 @@ static int add_rules(scmp_filter_ctx ctx) {
     if (seccomp_rule_add(ctx, eperm, SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, bit, bit)) <
         0)
       return -1;
+  }
+  /* TIOCSTI types into a terminal and TIOCLINUX can read one; the step has no terminal of its
+   * own (a new session without one), this keeps it so should it ever be handed one. The mask
+   * compares the 32-bit command the kernel uses, whatever the upper half holds. */
+  if (seccomp_rule_add(ctx, eperm, SCMP_SYS(ioctl), 1,
+                       SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, TIOCSTI)) < 0 ||
+      seccomp_rule_add(ctx, eperm, SCMP_SYS(ioctl), 1,
+                       SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, TIOCLINUX)) < 0) {
+    fprintf(stderr, "gen-seccomp: ioctl rules failed\n");
+    return -1;
   }
   /* clone3 passes its flags in memory, out of the filter's sight: make libc use clone. */
   if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0) < 0) return -1;

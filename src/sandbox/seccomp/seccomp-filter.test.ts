@@ -77,7 +77,7 @@ describe('the committed seccomp filters', () => {
 
 /** Calls each syscall through libc and prints `name errno-name` (or `name ok`). */
 const syscallProbe = `
-import ctypes, errno
+import ctypes, errno, os
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
 U = ctypes.c_ulong
@@ -92,6 +92,7 @@ call('personality-set', 135, 0x0040000)
 call('personality-query', 135, 0xffffffff)
 call('clone3', 435, 0, 0)
 call('clone-newnet', 56, 0x40000000 | 17, 0, 0, 0, 0)
+call('ioctl-tiocsti', 16, os.open('/dev/null', os.O_RDONLY), 0x5412, 0)
 call('getpid', 39)
 `;
 
@@ -123,10 +124,17 @@ describe.skipIf(!runsOnX64)('the filter inside the sandbox (x86_64 syscall numbe
     );
   };
 
-  it('makes ptrace, io_uring, keyctl and personality changes fail with EPERM that otherwise work or fail differently', async () => {
+  it('makes ptrace, io_uring, keyctl, personality changes and TIOCSTI fail with EPERM that otherwise work or fail differently', async () => {
     const filtered = await probe(new BwrapDriver());
     const control = await probe(new BwrapDriver({ seccompFilterPath: allowAll }));
-    for (const call of ['ptrace-traceme', 'io_uring_setup', 'keyctl', 'personality-set']) {
+    const denied = [
+      'ptrace-traceme',
+      'io_uring_setup',
+      'keyctl',
+      'personality-set',
+      'ioctl-tiocsti',
+    ];
+    for (const call of denied) {
       expect(filtered.get(call), call).toBe('EPERM');
       expect(control.get(call), call).not.toBe('EPERM');
     }
