@@ -18,6 +18,17 @@ export type AuditEventType =
   | 'run-created'
   | 'run-status-changed'
   | 'token-minted'
+  | 'token-exchange-refused' // identity and access: a run's token could not be (re)issued
+  | 'token-revoked' // one jti, or every token of an agent, user or run (details.subject)
+  | 'kill-switch-engaged'
+  | 'kill-switch-released'
+  | 'scope-requested' // a run (or a person) asked for a scope it does not hold
+  | 'scope-granted' // an admin approved a scope request; details name the grant
+  | 'scope-denied'
+  | 'grant-revoked'
+  | 'api-key-issued'
+  | 'api-key-revoked'
+  | 'user-changed' // a local account created, changed or disabled
   | 'tool-call-allowed' // the intent: committed before the connector runs
   | 'tool-call-denied'
   | 'tool-call-succeeded' // the outcome, committed after

@@ -19,6 +19,8 @@ export interface CallContext {
   policy?: PolicyDecision;
   /** The approvers whose decision covers this call, once the approve stage passed. */
   approvers?: string[];
+  /** The scope request the run now waits for, when authorize found a just-in-time scope missing. */
+  elevation?: { requestId: string; scope: string; created: boolean; reason: string };
   /** What the call would send, gathered before policy decides (data classes, size, budgets). */
   outbound?: OutboundFacts;
   /** What the data stage lets the connector receive, and its size for the egress charge. */

@@ -3,13 +3,15 @@ import { AuditError, type AuditEvent } from '../audit/index.js';
 import { describeError, newId } from '../core/index.js';
 import type { CallContext, StageVerdict } from './context.js';
 import { trace } from './context.js';
+import { elevationOutcome } from './elevation-outcome.js';
 import { observeResource } from './observe-resource.js';
+import { watchInFlight } from './in-flight.js';
 import { approvalRequestFacts } from './stages/approval-request.js';
 import { approveStage, type ApprovalRule } from './stages/approve.js';
 import { authorizeStage } from './stages/authorize.js';
 import { dataStage } from './stages/data.js';
 import { stateConflict } from './stages/expect-state.js';
-import { connectorCall, execute, observe } from './stages/execute.js';
+import { connectorCall, execute, observe, type Execution } from './stages/execute.js';
 import { policyStage } from './stages/policy.js';
 import { resolveStage } from './stages/resolve.js';
 import type { GateDependencies, GateOutcome, GateStage, ToolCallRequest } from './types.js';
@@ -52,6 +54,7 @@ export class Gate {
     for (const [stage, run] of synchronous) {
       const verdict = await run();
       trace(context, stage, verdict);
+      if (context.elevation !== undefined) return elevationOutcome(this.dependencies, context);
       if (!verdict.ok) return this.denied(context, stage, verdict);
     }
     const approval = await approveStage(this.dependencies, context);
@@ -94,13 +97,30 @@ export class Gate {
         reason: describeError(error),
       });
     }
-    const execution = await execute(
-      this.dependencies,
-      context,
-      prepared.connector,
-      prepared.call,
-      resolved.tool.manifest.untrustedOutput,
-    );
+    // Revocation reaches calls in flight: the watcher aborts the connector's signal.
+    const inFlight = watchInFlight(this.dependencies, context, prepared.call);
+    let execution: Execution;
+    try {
+      execution = await execute(
+        this.dependencies,
+        context,
+        prepared.connector,
+        prepared.call,
+        resolved.tool.manifest.untrustedOutput,
+      );
+    } finally {
+      inFlight.release();
+    }
+    // A call the watcher stopped is a refusal, unless it finished anyway: then its effect
+    // happened, and the outcome says so truthfully.
+    const stoppedBy = inFlight.stoppedBy();
+    if (stoppedBy !== undefined && !(execution.kind === 'ran' && execution.ok)) {
+      execution = {
+        kind: 'refused',
+        code: 'revoked-in-flight',
+        reason: `stopped in flight: ${describeError(stoppedBy)}`,
+      };
+    }
     if (execution.kind === 'refused') {
       const verdict: StageVerdict = { ok: false, code: execution.code, reason: execution.reason };
       trace(context, 'execute', verdict);

@@ -1,5 +1,6 @@
 export { Gate } from './gate.js';
 export type {
+  GateAccess,
   GateDependencies,
   GateOutcome,
   GateStage,

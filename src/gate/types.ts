@@ -7,7 +7,7 @@ import type { Clock } from '../core/index.js';
 import type { PackAdmissionCheck, PackCatalog } from '../packs/index.js';
 import type { PolicyEngine } from '../policy/index.js';
 import type { AgentRecord, Store, UserRecord } from '../store/index.js';
-import type { InstanceKeys } from '../tokens/index.js';
+import type { InstanceKeys, RevocationWatcher, ScopeElevation } from '../tokens/index.js';
 
 /** The model that proposed a call, recorded with it. */
 export interface ModelInfo {
@@ -93,7 +93,25 @@ export type GateOutcome =
       quorum: number;
       reasons: string[];
       policyIds: string[];
+    }
+  | {
+      /** The run's token lacks a just-in-time scope: a scope request waits for an admin. */
+      outcome: 'needs-elevation';
+      toolId: string;
+      requestId: string;
+      scope: string;
+      reasons: string[];
     };
+
+/** Identity and access for the gate, wired by the level above; absent, none of it applies. */
+export interface GateAccess {
+  /** Asked when the token lacks a scope; absent (or not elevatable), a missing scope denies. */
+  elevation?: ScopeElevation;
+  /** Aborts calls in flight whose token is revoked, or when the kill switch turns on. */
+  watcher?: RevocationWatcher;
+  /** Longest `act` chain a capability token may carry (default 1). */
+  maxActDepth?: number;
+}
 
 /** Everything the gate needs, wired by the level above. */
 export interface GateDependencies {
@@ -114,6 +132,8 @@ export interface GateDependencies {
   guard?: GuardSettings;
   keys: InstanceKeys;
   tokens: CastellanConfig['tokens'];
+  /** Just-in-time elevation, revocation in flight, delegation depth. */
+  access?: GateAccess;
   connectors: ConnectorRegistry;
   connectorSettings: ConnectorSettings;
   environment: Environment;

@@ -31,7 +31,7 @@ import {
   type InstanceKeys,
 } from '../../tokens/index.js';
 import { Gate } from '../gate.js';
-import type { ToolCallRequest } from '../types.js';
+import type { GateAccess, ToolCallRequest } from '../types.js';
 
 /** A connector that records calls and answers from a script. */
 export class RecordingConnector implements Connector {
@@ -91,6 +91,8 @@ export async function createGateHarness(
     /** The gate's environment (default dev) and, for signed packs, its pack admission check. */
     environment?: 'dev' | 'staging' | 'prod';
     packs?: (store: Store) => PackAdmissionCheck;
+    /** Identity and access (just-in-time elevation, the revocation watcher) for the gate. */
+    access?: (store: Store, clock: ManualClock) => GateAccess;
   } = {},
 ): Promise<GateHarness> {
   const folder = mkdtempSync(join(tmpdir(), 'castellan-gate-'));
@@ -152,6 +154,7 @@ export async function createGateHarness(
     environment: options.environment ?? 'dev',
     allowUnsignedIn: ['dev'],
     ...(options.packs === undefined ? {} : { packs: options.packs(store) }),
+    ...(options.access === undefined ? {} : { access: options.access(store, clock) }),
     approvalExpirySeconds: 3600,
     clock,
   });

@@ -1,13 +1,19 @@
 import { describeError } from '../../core/index.js';
-import { bindScope, missingScopes, verifyCapabilityToken } from '../../tokens/index.js';
+import {
+  bindScope,
+  missingScopes,
+  revocationCheckFor,
+  verifyCapabilityToken,
+} from '../../tokens/index.js';
 import type { CallContext, StageVerdict } from '../context.js';
 import { deny } from '../context.js';
 import type { GateDependencies } from '../types.js';
 
 /**
- * Stage 2: the run's capability token must verify (signature, expiry, audience, issuer, not
- * revoked), belong to this run, user and agent, and carry every scope the tool requires, bound
- * to this call's resource.
+ * Stage 2: the run's capability token must verify (signature, expiry, audience, issuer; not
+ * revoked by jti, by an epoch of its agent, user or run, nor by the kill switch), belong to this
+ * run, user and agent, and carry every scope the tool requires, bound to this call's resource.
+ * A missing scope the settings make elevatable becomes a scope request the run waits for.
  */
 export async function authorizeStage(
   dependencies: GateDependencies,
@@ -20,7 +26,8 @@ export async function authorizeStage(
   try {
     claims = await verifyCapabilityToken(request.token, dependencies.keys, dependencies.tokens, {
       clock: dependencies.clock,
-      isRevoked: (jti) => dependencies.store.revocations.isRevoked(request.orgId, jti),
+      isRevoked: revocationCheckFor(dependencies.store.revocationState, request.orgId),
+      maxActDepth: dependencies.access?.maxActDepth ?? 1,
     });
   } catch (error) {
     const code = (error as { code?: string }).code ?? 'token-invalid';
@@ -44,8 +51,50 @@ export async function authorizeStage(
   }
   const missing = missingScopes(claims.scopes, required);
   const detail = { jti: claims.jti, required, granted: claims.scopes };
-  if (missing.length > 0) {
-    return deny('missing-scope', `the run's token lacks ${missing.join(', ')}`, { detail });
-  }
+  if (missing.length > 0) return elevateOrDeny(dependencies, context, missing, detail);
   return { ok: true, detail };
+}
+
+// One scope at a time: once it is granted the call comes back here and asks for the next.
+async function elevateOrDeny(
+  dependencies: GateDependencies,
+  context: CallContext,
+  missing: string[],
+  detail: Record<string, unknown>,
+): Promise<StageVerdict> {
+  const lacks = `the run's token lacks ${missing.join(', ')}`;
+  const elevation = dependencies.access?.elevation;
+  const { request, resolved } = context;
+  const [scope] = missing;
+  if (elevation === undefined || resolved === undefined || scope === undefined) {
+    return deny('missing-scope', lacks, { detail });
+  }
+  const resource = `${resolved.resource.type}::${resolved.resource.id}`;
+  const verdict = await elevation.forRun({
+    orgId: request.orgId,
+    run: { id: request.run.id, requestedBy: request.run.requestedBy },
+    agent: { id: request.agent.id, environment: request.agent.environment },
+    user: request.user,
+    stepIndex: request.stepIndex,
+    scope,
+    resource,
+    reason: `${resolved.tool.id} on ${resource} needs ${scope}`,
+  });
+  if (verdict.kind === 'not-elevatable') {
+    return deny('missing-scope', `${lacks} (${verdict.reason})`, { detail });
+  }
+  if (verdict.kind === 'denied') {
+    return deny('scope-denied', `scope request ${verdict.request.id} for ${scope} was denied`, {
+      detail,
+    });
+  }
+  context.elevation = {
+    requestId: verdict.request.id,
+    scope,
+    created: verdict.created,
+    reason: verdict.request.reason,
+  };
+  return deny('needs-elevation', `${lacks}; waiting for scope request ${verdict.request.id}`, {
+    detail: { ...detail, requestId: verdict.request.id },
+  });
 }
