@@ -34,18 +34,10 @@ export const CONTROL_PLANE_ACTIONS = {
   'agent.read': everyRole,
   'policy.read': ['security-admin', 'admin', 'auditor'],
   'policy.apply': ['security-admin'],
-  'user.manage': ['admin'],
-  'apikey.manage': ['admin'],
-  'system.doctor': ['admin', 'security-admin', 'operator', 'auditor'],
-  'pack.read': everyRole,
-  'pack.publish': ['publisher'],
-  'pack.promote': ['publisher', 'security-admin'],
-  'pack.quarantine': ['security-admin', 'admin', 'operator'],
-  'trust.manage': ['security-admin'],
   'user.read': ['admin', 'security-admin', 'auditor'],
-} as const satisfies Record<string, readonly RoleGrant[]>;
+  'user.manage': ['admin'],
   'apikey.read': ['admin', 'security-admin', 'auditor'],
-
+  'apikey.manage': ['admin'],
   'grant.read': ['admin', 'security-admin', 'auditor', 'operator'],
   'grant.request': ['operator', 'admin'],
   'grant.decide': ['admin'],
@@ -54,6 +46,14 @@ export const CONTROL_PLANE_ACTIONS = {
   'token.revoke': ['admin', 'security-admin'],
   'killswitch.read': ['admin', 'security-admin', 'auditor', 'operator'],
   'killswitch.set': ['security-admin'],
+  'system.doctor': ['admin', 'security-admin', 'operator', 'auditor'],
+  'pack.read': everyRole,
+  'pack.publish': ['publisher'],
+  'pack.promote': ['publisher', 'security-admin'],
+  'pack.quarantine': ['security-admin', 'admin', 'operator'],
+  'trust.manage': ['security-admin'],
+} as const satisfies Record<string, readonly RoleGrant[]>;
+
 /** A control-plane action named in the table. */
 export type ControlPlaneAction = keyof typeof CONTROL_PLANE_ACTIONS;
 
