@@ -2,7 +2,12 @@ import { CastellanError } from '../core/index.js';
 
 /** Why the policy room refused: a bad policy set, or an engine that cannot run. */
 export type PolicyErrorCode =
-  'invalid-policy' | 'engine-unavailable' | 'duplicate-id' | 'missing-id';
+  | 'invalid-policy'
+  | 'engine-unavailable'
+  | 'duplicate-id'
+  | 'missing-id'
+  // The installed packs do not make a usable Cedar schema (a bad type name, a clash).
+  | 'invalid-schema';
 
 /** The policy room's error; its message names the file and the policy where there is one. */
 export class PolicyError extends CastellanError<PolicyErrorCode> {

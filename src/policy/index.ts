@@ -1,8 +1,11 @@
 export { PolicyEngine } from './engine.js';
+export type { LoadOptions } from './engine.js';
+export { generateSchema, argShape, projectToShape } from './schema.js';
+export type { ArgShape, PolicySchema, SchemaTool } from './schema.js';
 export { PolicyError } from './errors.js';
 export type { PolicyErrorCode } from './errors.js';
 export { toolCallRequest, castellanRef } from './tool-call.js';
-export type { ToolCallInput } from './tool-call.js';
+export type { ToolCallInput, EgressContext } from './tool-call.js';
 export { toCedarValue } from './cedar-value.js';
 export { STARTER_POLICIES } from './starter.js';
 export {
