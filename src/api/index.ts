@@ -1,4 +1,9 @@
 export { CastellanService } from './service.js';
+export { PolicyService } from './policies/policy-service.js';
+export type { ApplyOutcome, PolicyVersionView } from './policies/policy-service.js';
+export type { PolicyChange, PolicyDiff } from './policies/policy-diff.js';
+export type { ChangedDecision, DecisionComparison } from './policies/policy-history.js';
+export { POLICY_APPLY_TOOL, isPolicyApproval } from './policies/policy-approvals.js';
 export type { OpenOptions, RunView, ApprovalView } from './service.js';
 export { initHome, SHIPPED_PACKS_DIR } from './home.js';
 export type { InitResult } from './home.js';

@@ -67,6 +67,10 @@ import { llmRunState } from './llm-runs.js';
 import { modelResolver } from './model-profiles.js';
 import { ObservedAuditLog } from './observed-audit-log.js';
 import { loadActiveEngine } from './policy-loading.js';
+import { guardSettingsFor } from './policies/guard-settings.js';
+import { isPolicyApproval } from './policies/policy-approvals.js';
+import { PolicyRuntime } from './policies/policy-runtime.js';
+import { PolicyService } from './policies/policy-service.js';
 
 /** Options for opening the service; tests replace the sandbox or the clock. */
 export interface OpenOptions {
@@ -99,6 +103,8 @@ export class CastellanService {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Pack trust store, registry, admission, quarantine (set once, by open). */
   packs!: PackService;
+  /** Policy governance: versions, weakening changes and their approval, shadow mode, replay. */
+  policies!: PolicyService;
 
   private constructor(
     readonly home: string,
@@ -141,7 +147,9 @@ export class CastellanService {
       // Registry versions admitted here are verified again as they load; pinned ones load lazily.
       const packGuard = new PackGuard(store, orgId, config.environment);
       await loadAdmittedPacks(catalog, store, orgId, config.environment);
-      const policyState = await loadActiveEngine(store, orgId);
+      const guard = guardSettingsFor(config);
+      const policyRuntime = await PolicyRuntime.open(store, orgId, catalog);
+      const policyState = policyRuntime.state;
       const sandbox = options.sandbox ?? createSandboxDriver(config.sandbox);
       const mcp = new McpConnector({ sessions: createSessionDriver(sandbox) });
       const connectors = createConnectorRegistry([
@@ -160,6 +168,8 @@ export class CastellanService {
         catalog,
         packs: packGuard,
         policy: () => policyState.engine,
+        shadowPolicy: () => policyRuntime.shadow(),
+        guard,
         keys,
         tokens: config.tokens,
         connectors,
@@ -199,6 +209,16 @@ export class CastellanService {
         { activity, profiles, dispose: () => mcp.close() },
         auditing,
       );
+      service.policies = new PolicyService({
+        store,
+        audit,
+        approvals,
+        runtime: policyRuntime,
+        orgId,
+        clock,
+        approvalExpirySeconds: config.approvals.expiresAfterSeconds,
+        permit: (actor, action) => service.permit(actor, action),
+      });
       service.packs = new PackService({
         store,
         audit,
@@ -342,6 +362,11 @@ export class CastellanService {
       throw new ApiError(
         'bad-input',
         `${approvalId} is a pack request: decide it with packs approve|deny`,
+      );
+    if (isPolicyApproval((await this.approvals.get(this.orgId, approvalId)).approval))
+      throw new ApiError(
+        'bad-input',
+        `${approvalId} is a policy change: decide it with policy approve|deny`,
       );
     const input = parseInput(decisionSchema, raw, 'decision');
     const outcome = await this.approvals.decide(

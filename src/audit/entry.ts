@@ -49,6 +49,8 @@ export type AuditEventType =
   | 'audit-pruned' // payload blobs past retention lost their content (never entries or hashes)
   | 'audit-key-created' // the checkpoint signing key was made; its verifier key is recorded
   | 'policy-activated'
+  | 'policy-change-requested' // a weakening policy set waits for a second security-admin
+  | 'policy-shadow-changed' // a candidate set decides beside the enforced one (or stops)
   | 'model-called' // one model call of an LLM planner: model, version, tokens, digests
   | 'model-call-failed' // an attempt that failed (rate limit, timeout, provider error)
   | 'plan-recorded' // plan-then-execute: the plan the model proposed, and whether it passed

@@ -6,6 +6,7 @@ import { registerChat } from './commands/chat.js';
 import { registerDemo } from './commands/demo.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerPacks } from './commands/packs.js';
+import { registerPolicy } from './commands/policy.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSetup } from './commands/setup.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerDemo(program);
   registerPacks(program);
+  registerPolicy(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,3 +1,5 @@
+export { guardSettingsSchema } from './guard-settings.js';
+export type { GuardConfig } from './guard-settings.js';
 export { configSchema, environmentSchema } from './schema.js';
 export type { CastellanConfig, Environment } from './schema.js';
 export {

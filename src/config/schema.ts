@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guardSettingsSchema } from './guard-settings.js';
 import { approvalSettingsSchema, notificationSettingsSchema } from './approval-settings.js';
 import { identitySchema } from './identity-schema.js';
 import { modelsSchema } from './model-settings.js';
@@ -190,6 +191,8 @@ export const configSchema = z
       })
       .strict()
       .default({ maxSteps: 50 }),
+    /** The data guard: rules per destination over the defaults, egress budgets (guard-settings.ts). */
+    guard: guardSettingsSchema,
     /** Model profiles for LLM planners, by name; API keys only as references (model-settings.ts). */
     models: modelsSchema,
     /** Checkpoints, witnesses and payload retention of the audit log (audit-settings.ts). */

@@ -18,8 +18,14 @@ import {
 import { ManualClock } from '../../src/core/index.js';
 import { Gate } from '../../src/gate/index.js';
 import { DEFAULT_GUARD_SETTINGS, type GuardSettings } from '../../src/guard/index.js';
-import { loadCatalog } from '../../src/packs/index.js';
-import { PolicyEngine, STARTER_POLICIES } from '../../src/policy/index.js';
+import { schemaTools } from '../../src/api/policies/policy-runtime.js';
+import { loadCatalog, type PackCatalog } from '../../src/packs/index.js';
+import {
+  generateSchema,
+  PolicyEngine,
+  STARTER_POLICIES,
+  type PolicySchema,
+} from '../../src/policy/index.js';
 import {
   RunEngine,
   ScriptedPlanner,
@@ -115,7 +121,12 @@ export interface MailroomHarness {
   agent: AgentRecord;
   operator: UserRecord;
   approvers: [UserRecord, UserRecord];
-  setPolicy(files: Record<string, string> | undefined): void;
+  catalog: PackCatalog;
+  schema: PolicySchema;
+  /** Loads a set (validated against the schema) as the enforced one, or none. */
+  setPolicy(files: Record<string, string> | undefined, version?: number): void;
+  /** Replaces how the gate gets its engine (fault injection, a PolicyRuntime). */
+  setPolicyGetter(getter: () => PolicyEngine | undefined): void;
   setShadow(files: Record<string, string> | undefined): void;
   /** Starts a run under the given planner state and drives it to rest. */
   run(planner: PlannerState, prompt?: string): Promise<RunRecord>;
@@ -137,8 +148,10 @@ export async function createMailroomHarness(
   const approvals = new Approvals(store, clock);
   const catalog = await loadCatalog([join(import.meta.dirname, 'packs')]);
   const connector = new MailroomConnector();
-  let engine: PolicyEngine | undefined = PolicyEngine.load(STARTER_POLICIES, 1);
+  const schema = generateSchema(schemaTools(catalog));
+  let engine: PolicyEngine | undefined = PolicyEngine.load(STARTER_POLICIES, 1, { schema });
   let shadow: PolicyEngine | undefined;
+  let policyGetter: () => PolicyEngine | undefined = () => engine;
   const now = clock.now().toISOString();
   const agent: AgentRecord = {
     orgId: ORG,
@@ -177,7 +190,7 @@ export async function createMailroomHarness(
     audit,
     approvals,
     catalog,
-    policy: () => engine,
+    policy: () => policyGetter(),
     shadowPolicy: () => shadow,
     guard: options.guard ?? DEFAULT_GUARD_SETTINGS,
     keys,
@@ -213,11 +226,17 @@ export async function createMailroomHarness(
     agent,
     operator,
     approvers,
-    setPolicy(files) {
-      engine = files === undefined ? undefined : PolicyEngine.load(files, 2);
+    catalog,
+    schema,
+    setPolicy(files, version = 2) {
+      engine = files === undefined ? undefined : PolicyEngine.load(files, version, { schema });
+      policyGetter = () => engine;
+    },
+    setPolicyGetter(getter) {
+      policyGetter = getter;
     },
     setShadow(files) {
-      shadow = files === undefined ? undefined : PolicyEngine.load(files, 3);
+      shadow = files === undefined ? undefined : PolicyEngine.load(files, 3, { schema });
     },
     async run(planner, prompt = 'Handle the inbox.') {
       const created = await runs.create({
