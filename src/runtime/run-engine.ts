@@ -12,12 +12,14 @@ import type {
   Store,
   UserRecord,
 } from '../store/index.js';
-import { mintCapabilityToken, type InstanceKeys } from '../tokens/index.js';
+import { TokenError, type InstanceKeys, type TokenExchange } from '../tokens/index.js';
 import { RuntimeError } from './errors.js';
 import type { Planner, PlannerState } from './planner.js';
 import { canMove, isTerminal } from './run-state.js';
 import { findInterruption } from './recovery.js';
 import { provenanceFor } from './provenance.js';
+import { elevationState, waitsForElevation } from './elevation-wait.js';
+import { isRevocation, RunTokens } from './run-tokens.js';
 
 /** What the run engine needs, wired by the api room. */
 export interface RunEngineDependencies {
@@ -30,6 +32,8 @@ export interface RunEngineDependencies {
   planners: Record<string, Planner>;
   maxSteps: number;
   clock: Clock;
+  /** Run tokens by exchange (delegation, grants, revocation); absent, the agent's scopes as is. */
+  exchange?: TokenExchange;
 }
 
 /** What starting a run takes. */
@@ -44,17 +48,17 @@ export interface NewRun {
   tainted?: boolean;
 }
 
-const TOKEN_RENEW_MARGIN_MS = 60_000;
-
 /**
  * Runs as durable state machines: every step is persisted before the next begins, so any process
  * can pick a run up where another left it (after a restart, or after an approval decided
  * elsewhere). Optimistic versions keep two processes from driving one run at once.
  */
 export class RunEngine {
-  private readonly tokens = new Map<string, { token: string; expiresAt: Date }>();
+  private readonly runTokens: RunTokens;
 
-  constructor(private readonly dependencies: RunEngineDependencies) {}
+  constructor(private readonly dependencies: RunEngineDependencies) {
+    this.runTokens = new RunTokens(dependencies);
+  }
 
   /** Creates a queued run and records it. */
   async create(input: NewRun): Promise<RunRecord> {
@@ -133,6 +137,21 @@ export class RunEngine {
     return this.finish(run, 'cancelled', `cancelled by ${by}: ${reason}`);
   }
 
+  /**
+   * Halts a run that has not ended because its credentials were revoked (or the kill switch is
+   * on): it ends `cancelled`, its reason starting with "halted:". Retries when another process
+   * moved the run at the same moment, so a revocation never leaves a run hanging.
+   */
+  async halt(orgId: string, runId: string, reason: string): Promise<RunRecord> {
+    for (let attempt = 0; ; attempt += 1) {
+      const run = await this.load(orgId, runId);
+      if (isTerminal(run.status)) return run;
+      this.runTokens.forget(run.id);
+      const moved = await this.move(run, 'cancelled', `halted: ${reason}`);
+      if (moved !== undefined || attempt >= 20) return moved ?? this.load(orgId, runId);
+    }
+  }
+
   private async turn(run: RunRecord): Promise<'continue' | 'rest'> {
     const { store } = this.dependencies;
     const agent = await store.agents.get(run.orgId, run.agentId);
@@ -147,6 +166,8 @@ export class RunEngine {
     }
     const steps = await store.steps.listForRun(run.orgId, run.id);
     const last = steps.at(-1);
+    if (last?.status === 'awaiting_approval' && waitsForElevation(last))
+      return this.resumeElevation(run, agent, user, last);
     if (last?.status === 'awaiting_approval') return this.resumeApproval(run, agent, user, last);
     if (last?.status === 'proposed' || last?.status === 'executing')
       return this.recover(run, agent, user, last);
@@ -234,7 +255,12 @@ export class RunEngine {
     approvalId: string | undefined,
     model: ModelInfo | undefined,
   ): Promise<'continue' | 'rest'> {
-    const token = await this.tokenFor(run, agent);
+    let token: string;
+    try {
+      token = await this.tokenFor(run, agent, user);
+    } catch (error) {
+      return this.refusedToken(run, agent, step, error);
+    }
     const provenance = await provenanceFor(this.dependencies.store, run, step.index, step.args);
     const outcome = await this.dependencies.gate.handle({
       orgId: run.orgId,
@@ -307,6 +333,15 @@ export class RunEngine {
           },
           updatedAt: now,
         });
+        // Revoked credentials (or the kill switch) halt the run, as the revoking side does.
+        if (isRevocation(outcome.code)) {
+          await this.halt(
+            run.orgId,
+            run.id,
+            `${outcome.toolId ?? step.tool} stopped: ${outcome.reason}`,
+          );
+          return 'rest';
+        }
         await this.finish(
           run,
           'denied',
@@ -331,7 +366,95 @@ export class RunEngine {
           await this.move(run, 'awaiting_approval', `waiting for approval ${outcome.approvalId}`);
         return 'rest';
       }
+      case 'needs-elevation': {
+        await store.steps.update(run.orgId, run.id, step.index, {
+          status: 'awaiting_approval',
+          decision: {
+            effect: 'needs-elevation',
+            requestId: outcome.requestId,
+            scope: outcome.scope,
+            reasons: outcome.reasons,
+          },
+          updatedAt: now,
+        });
+        if (run.status !== 'awaiting_approval')
+          await this.move(
+            run,
+            'awaiting_approval',
+            `waiting for scope request ${outcome.requestId} (${outcome.scope})`,
+          );
+        return 'rest';
+      }
     }
+  }
+
+  private async resumeElevation(
+    run: RunRecord,
+    agent: AgentRecord,
+    user: UserRecord,
+    step: StepRecord,
+  ): Promise<'continue' | 'rest'> {
+    const { store, clock } = this.dependencies;
+    const state = await elevationState(store, run, step, clock);
+    if (state.kind === 'wait') return 'rest';
+    if (state.kind === 'end') {
+      await store.steps.update(run.orgId, run.id, step.index, {
+        status: 'denied',
+        decision: {
+          ...(step.decision ?? {}),
+          effect: 'deny',
+          stage: 'authorize',
+          reason: state.reason,
+        },
+        updatedAt: clock.now().toISOString(),
+      });
+      await this.finish(run, 'denied', state.reason);
+      return 'rest';
+    }
+    const running =
+      run.status === 'running'
+        ? run
+        : await this.move(run, 'running', `scope request ${state.requestId} approved`);
+    if (running === undefined) return 'rest';
+    // The grant is in the store: the next call exchanges a token that carries it.
+    this.runTokens.forget(run.id);
+    return this.gateAndApply(
+      running,
+      agent,
+      user,
+      step,
+      step.approvalId ?? undefined,
+      step.model ?? undefined,
+    );
+  }
+
+  // The exchange refused the run a token: it was revoked, its user disabled, or the kill switch
+  // is on. The run is halted with the reason rather than failing as if the engine broke.
+  private async refusedToken(
+    run: RunRecord,
+    agent: AgentRecord,
+    step: StepRecord,
+    error: unknown,
+  ): Promise<'continue' | 'rest'> {
+    if (!(error instanceof TokenError)) throw error;
+    await this.dependencies.store.steps.update(run.orgId, run.id, step.index, {
+      status: 'denied',
+      decision: {
+        effect: 'deny',
+        stage: 'authorize',
+        code: `token-${error.code}`,
+        reason: error.message,
+      },
+      updatedAt: this.dependencies.clock.now().toISOString(),
+    });
+    await this.dependencies.audit.append({
+      type: 'token-exchange-refused',
+      runId: run.id,
+      actor: { user: run.requestedBy, agent: agent.id },
+      details: { code: error.code, reason: error.message },
+    });
+    await this.halt(run.orgId, run.id, `no capability token: ${error.message}`);
+    return 'rest';
   }
 
   private async resumeApproval(
@@ -399,35 +522,11 @@ export class RunEngine {
     return 'rest';
   }
 
-  private async tokenFor(run: RunRecord, agent: AgentRecord): Promise<string> {
-    const { keys, tokens, clock, audit } = this.dependencies;
-    const cached = this.tokens.get(run.id);
-    if (
-      cached !== undefined &&
-      cached.expiresAt.getTime() - clock.now().getTime() > TOKEN_RENEW_MARGIN_MS
-    )
-      return cached.token;
-    const minted = await mintCapabilityToken(
-      keys,
-      tokens,
-      {
-        sub: run.requestedBy,
-        act: { sub: agent.id },
-        scopes: agent.scopes,
-        runId: run.id,
-        orgId: run.orgId,
-      },
-      clock,
-    );
-    await audit.append({
-      type: 'token-minted',
-      runId: run.id,
-      actor: { user: run.requestedBy, agent: agent.id },
-      details: { jti: minted.jti, scopes: agent.scopes, expiresAt: minted.expiresAt.toISOString() },
-    });
-    this.tokens.set(run.id, { token: minted.token, expiresAt: minted.expiresAt });
-    await this.update(await this.load(run.orgId, run.id), { tokenJti: minted.jti });
-    return minted.token;
+  private async tokenFor(run: RunRecord, agent: AgentRecord, user: UserRecord): Promise<string> {
+    const issued = await this.runTokens.tokenFor(run, agent, user, this.packsOf(agent));
+    if (issued.fresh)
+      await this.update(await this.load(run.orgId, run.id), { tokenJti: issued.jti });
+    return issued.token;
   }
 
   private packsOf(agent: AgentRecord): LoadedPack[] {
@@ -438,7 +537,7 @@ export class RunEngine {
   }
 
   private async finish(run: RunRecord, status: RunStatus, reason: string): Promise<RunRecord> {
-    this.tokens.delete(run.id);
+    this.runTokens.forget(run.id);
     return (await this.move(run, status, reason)) ?? this.load(run.orgId, run.id);
   }
 

@@ -4,6 +4,12 @@
  * an organisation id. JSON-valued fields are plain objects here; adapters serialise them.
  */
 
+import type {
+  GrantRepository,
+  IssuedTokenRepository,
+  RevocationStateRepository,
+  ScopeRequestRepository,
+} from './access-port.js';
 import type { ApprovalDeliveryRepository } from './approval-delivery-port.js';
 import type { AuditPayloadRepository, AuditTreeRepository } from './audit-evidence-port.js';
 import type { PackRepository } from './pack-records-port.js';
@@ -284,6 +290,14 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly revocations: RevocationRepository;
   readonly policies: PolicyRepository;
+  /** Standing and just-in-time scope grants of agents. */
+  readonly grants: GrantRepository;
+  /** Requests for scopes an agent does not hold, waiting for an admin. */
+  readonly scopeRequests: ScopeRequestRepository;
+  /** Every capability token minted (claims only), for listing and revoking. */
+  readonly issuedTokens: IssuedTokenRepository;
+  /** Revocation epochs and the kill switch. */
+  readonly revocationState: RevocationStateRepository;
   /** The audit log's Merkle tree, raw rows and checkpoints. */
   readonly auditTree: AuditTreeRepository;
   /** The audit log's payload blobs and legal holds. */
@@ -310,17 +324,3 @@ export interface Store {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-import type {
-  GrantRepository,
-  IssuedTokenRepository,
-  RevocationStateRepository,
-  ScopeRequestRepository,
-} from './access-port.js';
-  /** Standing and just-in-time scope grants of agents. */
-  readonly grants: GrantRepository;
-  /** Requests for scopes an agent does not hold, waiting for an admin. */
-  readonly scopeRequests: ScopeRequestRepository;
-  /** Every capability token minted (claims only), for listing and revoking. */
-  readonly issuedTokens: IssuedTokenRepository;
-  /** Revocation epochs and the kill switch. */
-  readonly revocationState: RevocationStateRepository;
