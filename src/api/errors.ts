@@ -7,6 +7,7 @@ export type ApiErrorCode =
   | 'forbidden'
   | 'not-found'
   | 'home-exists'
+  | 'conflict'
   | 'unauthenticated';
 
 const kinds: Record<ApiErrorCode, ErrorKind> = {
@@ -16,6 +17,7 @@ const kinds: Record<ApiErrorCode, ErrorKind> = {
   forbidden: 'forbidden',
   'not-found': 'not-found',
   'home-exists': 'conflict',
+  conflict: 'conflict',
   unauthenticated: 'unauthenticated',
 };
 
