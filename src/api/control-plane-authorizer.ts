@@ -4,10 +4,12 @@ import {
   effectiveRoles,
   isControlPlaneAction,
   isDomainApproverRole,
+  type ControlPlaneAction,
   type ControlPlaneDecision,
 } from '../identity/index.js';
 import { ControlPlaneEngine } from '../policy/index.js';
 import type { UserRecord } from '../store/index.js';
+import { ApiError } from './errors.js';
 
 /**
  * Decides control-plane actions through Cedar, with policies generated from the identity room's
@@ -59,4 +61,16 @@ export function groupsOf(user: Pick<UserRecord, 'roles' | 'disabled'>): string[]
   const roles: string[] = effectiveRoles(user);
   if (roles.some(isDomainApproverRole)) roles.push('approver:*');
   return roles;
+}
+
+// One Cedar engine per process, generated from the table at first use.
+let shared: ControlPlaneAuthorizer | undefined;
+
+/** Throws ApiError 'forbidden' unless Cedar, from the control-plane table, allows the action. */
+export function permitControlPlane(actor: UserRecord, action: ControlPlaneAction): void {
+  shared ??= ControlPlaneAuthorizer.create();
+  const decision = shared.decide(actor, action);
+  if (decision.effect === 'deny') {
+    throw new ApiError('forbidden', `${actor.id} may not ${action}: ${decision.reason}`);
+  }
 }

@@ -28,3 +28,8 @@ export type { RunningFakeModel } from './scenarios/fake-model-target.js';
 export type { GovernedTool } from './governed-tools.js';
 export { startItopsFleet, waitForIncident } from './scenarios/itops-fleet-target.js';
 export type { RunningFleet } from './scenarios/itops-fleet-target.js';
+export { AccessService } from './access-service.js';
+export type { ApiKeyView } from './access-accounts.js';
+export type { ScopeDecisionView } from './access-grants.js';
+export type { RevocationOutcome, TokenView } from './access-revocation.js';
+export { ControlPlaneAuthorizer } from './control-plane-authorizer.js';

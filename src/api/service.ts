@@ -17,11 +17,7 @@ import {
 } from '../connectors/index.js';
 import { describeError, systemClock, type Clock } from '../core/index.js';
 import { Gate } from '../gate/index.js';
-import {
-  authenticateApiKey,
-  authorizeControlPlane,
-  type ControlPlaneAction,
-} from '../identity/index.js';
+import { authenticateBearer, type ControlPlaneAction } from '../identity/index.js';
 import { loadAdmittedPacks, loadCatalog, PackGuard, type PackCatalog } from '../packs/index.js';
 import type { PolicyEngine } from '../policy/index.js';
 import {
@@ -57,6 +53,8 @@ import {
 } from '../store/index.js';
 import { loadInstanceKeys, type InstanceKeys } from '../tokens/index.js';
 import { AuditService } from './audit-service.js';
+import { AccessService, wireAccess } from './access-service.js';
+import { permitControlPlane } from './control-plane-authorizer.js';
 import { localKey } from './credentials.js';
 import { ApiError } from './errors.js';
 import { isPackApproval } from './packs/pack-approvals.js';
@@ -103,6 +101,8 @@ export class CastellanService {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Pack trust store, registry, admission, quarantine (set once, by open). */
   packs!: PackService;
+  /** Accounts and keys, grants and scope requests, revocation and the kill switch (set by open). */
+  access!: AccessService;
   /** Policy governance: versions, weakening changes and their approval, shadow mode, replay. */
   policies!: PolicyService;
 
@@ -150,6 +150,7 @@ export class CastellanService {
       const guard = guardSettingsFor(config);
       const policyRuntime = await PolicyRuntime.open(store, orgId, catalog);
       const policyState = policyRuntime.state;
+      const access = wireAccess({ config, store, keys, clock });
       const sandbox = options.sandbox ?? createSandboxDriver(config.sandbox);
       const mcp = new McpConnector({ sessions: createSessionDriver(sandbox) });
       const connectors = createConnectorRegistry([
@@ -172,6 +173,7 @@ export class CastellanService {
         guard,
         keys,
         tokens: config.tokens,
+        access: access.gate,
         connectors,
         connectorSettings: { ...config.connectors, ...(options.connectorSettings ?? {}) },
         environment: config.environment,
@@ -194,6 +196,7 @@ export class CastellanService {
         },
         maxSteps: config.runs.maxSteps,
         clock,
+        exchange: access.exchange,
       });
       const service = new CastellanService(
         home,
@@ -231,6 +234,19 @@ export class CastellanService {
         approvalExpirySeconds: config.approvals.expiresAfterSeconds,
         permit: (actor, action) => service.permit(actor, action),
       });
+      service.access = new AccessService(
+        {
+          store,
+          audit,
+          engine,
+          config,
+          orgId,
+          clock,
+          permit: (actor, action) => service.permit(actor, action),
+          resume: (runId, mode) => service.resume(runId, mode),
+        },
+        access,
+      );
       return service;
     } catch (error) {
       await auditing?.close().catch(() => undefined);
@@ -243,9 +259,18 @@ export class CastellanService {
     return this.config.organisation.id;
   }
 
-  /** The user a presented API key belongs to. The key is attacker-controlled input. */
+  /**
+   * The user a presented bearer credential names: a local API key, or an OIDC access token when
+   * an issuer is configured. The credential is attacker-controlled input.
+   */
   async authenticate(presented: string): Promise<UserRecord> {
-    return authenticateApiKey(presented, this.store, this.clock);
+    return authenticateBearer(presented, {
+      users: this.store.users,
+      apiKeys: this.store.apiKeys,
+      oidc: this.access.oidc,
+      orgId: this.orgId,
+      clock: this.clock,
+    });
   }
 
   /** Embedded mode: the local user's key from the home's credentials file, authenticated. */
@@ -557,6 +582,7 @@ export class CastellanService {
   /** Waits for background work, then closes the store. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
+    this.access.dispose();
     await this.runtime.dispose().catch(() => undefined);
     await this.auditing.close();
     await this.store.close();
@@ -609,9 +635,21 @@ export class CastellanService {
   }
 
   private permit(actor: UserRecord, action: ControlPlaneAction): void {
-    const decision = authorizeControlPlane(actor, action);
-    if (decision.effect === 'deny')
-      throw new ApiError('forbidden', `${actor.id} may not ${action}: ${decision.reason}`);
+    permitControlPlane(actor, action);
+  }
+
+  /** Drives a run that may go on after a decision: here until it rests, or in the background. */
+  private async resume(
+    runId: string,
+    mode: 'until-rest' | 'background',
+  ): Promise<RunRecord | undefined> {
+    const drive = this.engine.drive(this.orgId, runId);
+    if (mode === 'background') {
+      this.track(drive.catch((error) => this.engine.fail(this.orgId, runId, error)));
+      return undefined;
+    }
+    await drive;
+    return (await this.view(runId)).run;
   }
 
   /** Drives a run in the background; an engine error fails the run with the reason, never silently. */
