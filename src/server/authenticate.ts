@@ -3,13 +3,16 @@ import type { CastellanService } from '../api/index.js';
 import type { UserRecord } from '../store/index.js';
 import { ServerError } from './errors.js';
 
-/** Longer Authorization headers are refused before any parsing: no key is near this size. */
-export const MAX_AUTHORIZATION_LENGTH = 4096;
+/**
+ * Longer Authorization headers are refused before any parsing: room for "Bearer " and the
+ * largest credential looked at (an OIDC access token of 8 KiB; API keys are far shorter).
+ */
+export const MAX_AUTHORIZATION_LENGTH = 8200;
 
 const actors = new WeakMap<FastifyRequest, UserRecord>();
 
 /**
- * An onRequest hook that turns `Authorization: Bearer <api key>` into the acting user. Runs
+ * An onRequest hook that turns `Authorization: Bearer <API key or OIDC token>` into the acting user. Runs
  * before the body is read, so an unauthenticated caller cannot make the server parse anything.
  */
 export function authenticationHook(service: CastellanService): onRequestAsyncHookHandler {
@@ -19,7 +22,7 @@ export function authenticationHook(service: CastellanService): onRequestAsyncHoo
     if (header === undefined || header.length === 0) {
       throw new ServerError(
         'missing-credential',
-        'send an API key as "Authorization: Bearer <key>"',
+        'send an API key or an OIDC access token as "Authorization: Bearer <credential>"',
       );
     }
     if (header.length > MAX_AUTHORIZATION_LENGTH) {

@@ -7,6 +7,7 @@ import { authenticationHook } from './authenticate.js';
 import { clientErrorHandler } from './client-errors.js';
 import { httpErrorFor } from './error-mapping.js';
 import { EventStreams } from './event-streams.js';
+import { registerAccessRoutes } from './access-routes.js';
 import { registerIdentityRoutes } from './identity-routes.js';
 import { registerMcpRoutes } from './mcp/mcp-routes.js';
 import { registerPublicRoutes } from './public-routes.js';
@@ -85,6 +86,7 @@ export async function buildServer(
     async (v1) => {
       v1.addHook('onRequest', authenticationHook(service));
       registerIdentityRoutes(v1, service);
+      registerAccessRoutes(v1, service);
       registerRunRoutes(v1, service, streams);
       registerApprovalRoutes(v1, service);
       registerAuditRoutes(v1, service);
