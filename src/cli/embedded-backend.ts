@@ -1,11 +1,17 @@
 import { CastellanService, ApiError } from '../api/index.js';
 import type { ApprovalRecord, RunStatus, UserRecord } from '../store/index.js';
+import { embeddedAccess } from './access-backend.js';
 import type { Backend, RunEventListener } from './backend.js';
 import { followEmbedded } from './embedded-follow.js';
 
 /** The CLI working in-process on the home's store, acting as a local user. */
 export class EmbeddedBackend implements Backend {
   readonly kind = 'embedded';
+  /** Identity and access, as the `--as` user. */
+  readonly access = embeddedAccess(
+    () => this.service,
+    () => this.user,
+  );
 
   private constructor(
     private readonly service: CastellanService,

@@ -1,4 +1,5 @@
 import { CastellanError, type ErrorKind } from '../core/index.js';
+import { httpAccess } from './access-backend.js';
 import type { Backend, RunEventListener } from './backend.js';
 import { readEventStream } from './sse-client.js';
 
@@ -25,6 +26,8 @@ const KIND_BY_STATUS: Record<number, ErrorKind> = {
 /** The CLI talking to a Castellan server with a bearer key. */
 export class HttpBackend implements Backend {
   readonly kind = 'http';
+  /** Identity and access over the server's routes. */
+  readonly access = httpAccess((method, path, body) => this.call(method, path, body));
 
   constructor(
     private readonly baseUrl: string,

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, isCastellanError } from '../core/index.js';
+import { registerAccounts } from './commands/accounts.js';
 import { registerApprovals } from './commands/approvals.js';
 import { registerAudit } from './commands/audit.js';
 import { registerChat } from './commands/chat.js';
@@ -10,6 +11,8 @@ import { registerPolicy } from './commands/policy.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSetup } from './commands/setup.js';
+import { registerTokens } from './commands/tokens.js';
+import { registerGrants } from './commands/grants.js';
 import { EXIT, exitCodeForError } from './exit-codes.js';
 
 /** Builds the `castellan` command tree. */
@@ -34,6 +37,9 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerPacks(program);
   registerPolicy(program);
+  registerAccounts(program);
+  registerGrants(program);
+  registerTokens(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
