@@ -19,3 +19,15 @@ export { RunActivityBus } from './run-activity.js';
 export type { RunActivity, RunActivityListener } from './run-activity.js';
 export { continueConversation } from './planners/llm/chat-history.js';
 export { DirectPlanner, directState } from './planners/direct.js';
+export { planRollback } from './rollback/plan.js';
+export type {
+  Compensation,
+  Conflict,
+  Irreversible,
+  ResourceObserver,
+  RollbackPlan,
+} from './rollback/plan.js';
+export { RollbackPlanner, rollbackState } from './rollback/rollback-planner.js';
+export type { RollbackState } from './rollback/rollback-planner.js';
+export { findInterruption, recoveryFor, toolById } from './recovery.js';
+export type { Interruption, Recovery } from './recovery.js';

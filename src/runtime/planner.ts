@@ -33,4 +33,12 @@ export type PlannerTurn =
 export interface Planner {
   readonly kind: string;
   next(context: PlannerContext): Promise<PlannerTurn>;
+  /**
+   * The state the resource must be in right before step `stepIndex` runs, read from durable
+   * state (a rollback expects what the undone call left); the gate denies the call otherwise.
+   */
+  expectState?(
+    state: PlannerState,
+    stepIndex: number,
+  ): { fields: string[] | undefined; value: unknown; why: string } | undefined;
 }

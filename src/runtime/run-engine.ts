@@ -1,7 +1,7 @@
 import type { AuditLog } from '../audit/index.js';
 import type { CastellanConfig } from '../config/index.js';
 import { describeError, digestOf, newId, type Clock } from '../core/index.js';
-import type { Gate, GateOutcome, ModelInfo } from '../gate/index.js';
+import type { Gate, GateOutcome, ModelInfo, ToolCallRequest } from '../gate/index.js';
 import { redactSecrets } from '../guard/index.js';
 import type { LoadedPack, PackCatalog } from '../packs/index.js';
 import type {
@@ -16,7 +16,7 @@ import { TokenError, type InstanceKeys, type TokenExchange } from '../tokens/ind
 import { RuntimeError } from './errors.js';
 import type { Planner, PlannerState } from './planner.js';
 import { canMove, isTerminal } from './run-state.js';
-import { findInterruption } from './recovery.js';
+import { findInterruption, recoveryFor, toolById } from './recovery.js';
 import { provenanceFor } from './provenance.js';
 import { elevationState, waitsForElevation } from './elevation-wait.js';
 import { isRevocation, RunTokens } from './run-tokens.js';
@@ -108,7 +108,8 @@ export class RunEngine {
   async drive(orgId: string, runId: string): Promise<RunRecord> {
     for (let turns = 0; turns < this.dependencies.maxSteps * 2 + 4; turns += 1) {
       const run = await this.load(orgId, runId);
-      if (isTerminal(run.status)) return run;
+      // A run stopped for attention waits for a person, like a finished one.
+      if (isTerminal(run.status) || run.status === 'needs_attention') return run;
       const next = await this.turn(run);
       if (next === 'rest') return this.load(orgId, runId);
     }
@@ -270,6 +271,9 @@ export class RunEngine {
         agentId: run.agentId,
         tainted: run.tainted,
         promptDigest: digestOf(run.prompt),
+        ...(run.planner.kind === 'rollback'
+          ? { kind: 'rollback' as const, rollbackOf: String(run.planner.of) }
+          : {}),
       },
       agent,
       user,
@@ -279,6 +283,7 @@ export class RunEngine {
       token,
       ...(model === undefined ? {} : { model }),
       ...(approvalId === undefined ? {} : { approvalId }),
+      ...expectationOf(this.dependencies.planners[run.planner.kind], run, step.index),
       ...(provenance === undefined
         ? {}
         : { provenance: provenance.args, dataSources: provenance.data }),
@@ -364,6 +369,8 @@ export class RunEngine {
         });
         if (run.status !== 'awaiting_approval')
           await this.move(run, 'awaiting_approval', `waiting for approval ${outcome.approvalId}`);
+        // A waiting run holds nothing in this process: its next token is minted on resume.
+        this.runTokens.forget(run.id);
         return 'rest';
       }
       case 'needs-elevation': {
@@ -495,31 +502,63 @@ export class RunEngine {
     user: UserRecord,
     step: StepRecord,
   ): Promise<'continue' | 'rest'> {
-    const interruption = await findInterruption(this.dependencies.store, run, step.index);
-    if (interruption === 'nothing-ran') {
+    const { store, catalog, clock, audit } = this.dependencies;
+    const interruption = await findInterruption(store, run, step.index);
+    const tool =
+      interruption.kind === 'nothing-ran' ? undefined : toolById(catalog, interruption.tool);
+    const recovery = recoveryFor(interruption, tool, step);
+    const actor = { user: run.requestedBy, agent: run.agentId };
+    if (recovery.action === 'run' || recovery.action === 'retry') {
       const running = run.status === 'running' ? run : await this.move(run, 'running');
-      return running === undefined
-        ? 'rest'
-        : this.gateAndApply(
-            running,
-            agent,
-            user,
-            step,
-            step.approvalId ?? undefined,
-            step.model ?? undefined,
-          );
+      if (running === undefined) return 'rest';
+      if (recovery.action === 'retry') {
+        await audit.append({
+          type: 'tool-call-retried',
+          runId: run.id,
+          stepIndex: step.index,
+          actor,
+          tool: step.tool,
+          details: { why: recovery.why, idempotencyKey: `${run.id}:${step.index}` },
+        });
+      }
+      // A crash between creating an approval request and storing it on the step must not
+      // leave the request orphaned and ask people twice: the step's own request is reused.
+      const approvalId = step.approvalId ?? (await this.openApprovalOf(run, step.index));
+      return this.gateAndApply(running, agent, user, step, approvalId, step.model ?? undefined);
     }
-    await this.dependencies.store.steps.update(run.orgId, run.id, step.index, {
-      status: 'failed',
-      error: interruption,
-      updatedAt: this.dependencies.clock.now().toISOString(),
+    const now = clock.now().toISOString();
+    if (recovery.action === 'fail') {
+      await store.steps.update(run.orgId, run.id, step.index, {
+        status: 'failed',
+        error: recovery.why,
+        updatedAt: now,
+      });
+      await this.finish(run, 'failed', `step ${step.index}: ${recovery.why}`);
+      return 'rest';
+    }
+    await store.steps.update(run.orgId, run.id, step.index, {
+      status: 'interrupted',
+      error: recovery.why,
+      updatedAt: now,
     });
-    await this.finish(
-      run,
-      'failed',
-      `step ${step.index} was interrupted: ${interruption}; it is not run again blindly`,
-    );
+    await audit.append({
+      type: 'run-needs-attention',
+      runId: run.id,
+      stepIndex: step.index,
+      actor,
+      tool: step.tool,
+      details: recovery.facts,
+    });
+    const running = run.status === 'running' ? run : await this.move(run, 'running');
+    if (running !== undefined) await this.move(running, 'needs_attention', recovery.why);
     return 'rest';
+  }
+
+  private async openApprovalOf(run: RunRecord, stepIndex: number): Promise<string | undefined> {
+    const requests = await this.dependencies.store.approvals.list(run.orgId, { runId: run.id });
+    return requests.findLast(
+      (request) => request.stepIndex === stepIndex && request.status !== 'expired',
+    )?.id;
   }
 
   private async tokenFor(run: RunRecord, agent: AgentRecord, user: UserRecord): Promise<string> {
@@ -570,4 +609,14 @@ export class RunEngine {
     if (run === undefined) throw new RuntimeError('run-not-found', `no run ${runId}`);
     return run;
   }
+}
+
+/** The state a planner expects the resource in before this step runs, as a request field. */
+function expectationOf(
+  planner: Planner | undefined,
+  run: RunRecord,
+  stepIndex: number,
+): { expectState?: NonNullable<ToolCallRequest['expectState']> } {
+  const expected = planner?.expectState?.(run.planner, stepIndex);
+  return expected === undefined ? {} : { expectState: expected };
 }
