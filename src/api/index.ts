@@ -25,9 +25,13 @@ export type {
 } from './scenarios/itops-scenario.js';
 export { startFakeModel, FAKE_MODEL_FIXTURES } from './scenarios/fake-model-target.js';
 export type { RunningFakeModel } from './scenarios/fake-model-target.js';
-export type { GovernedTool } from './governed-tools.js';
 export { startItopsFleet, waitForIncident } from './scenarios/itops-fleet-target.js';
 export type { RunningFleet } from './scenarios/itops-fleet-target.js';
+export type { GovernedTool } from './governed-tools.js';
+export { ApprovalWork, instanceLinkSigner } from './approval-work.js';
+export type { LinkView, SweepReport } from './approval-work.js';
+export { RunRecovery } from './run-recovery.js';
+export type { RollbackView } from './run-recovery.js';
 export { AccessService } from './access-service.js';
 export type { ApiKeyView } from './access-accounts.js';
 export type { ScopeDecisionView } from './access-grants.js';

@@ -9,6 +9,7 @@ import {
   type ModelProfile,
 } from '../config/index.js';
 import {
+  CounterConnector,
   createConnectorRegistry,
   ItopsFleetConnector,
   McpConnector,
@@ -26,9 +27,10 @@ import {
   LlmPlanner,
   PlaybookPlanner,
   RunActivityBus,
+  RollbackPlanner,
   RunEngine,
   ScriptedPlanner,
-  isTerminal,
+  isAtRest,
   playbookState,
   scriptedState,
   type PlannerState,
@@ -52,6 +54,7 @@ import {
   type UserRecord,
 } from '../store/index.js';
 import { loadInstanceKeys, type InstanceKeys } from '../tokens/index.js';
+import { ApprovalWork } from './approval-work.js';
 import { AuditService } from './audit-service.js';
 import { AccessService, wireAccess } from './access-service.js';
 import { permitControlPlane } from './control-plane-authorizer.js';
@@ -64,6 +67,7 @@ import { governedTools, packsOfAgent, toolIdFor, type GovernedTool } from './gov
 import { llmRunState } from './llm-runs.js';
 import { modelResolver } from './model-profiles.js';
 import { ObservedAuditLog } from './observed-audit-log.js';
+import { resourceObserver, RunRecovery } from './run-recovery.js';
 import { loadActiveEngine } from './policy-loading.js';
 import { guardSettingsFor } from './policies/guard-settings.js';
 import { isPolicyApproval } from './policies/policy-approvals.js';
@@ -103,6 +107,10 @@ export class CastellanService {
   packs!: PackService;
   /** Accounts and keys, grants and scope requests, revocation and the kill switch (set by open). */
   access!: AccessService;
+  /** Expiry sweeps, notification delivery and one-time decision links. */
+  approvalWork!: ApprovalWork;
+  /** Resuming runs a crash left behind, and rolling runs back. */
+  recovery!: RunRecovery;
   /** Policy governance: versions, weakening changes and their approval, shadow mode, replay. */
   policies!: PolicyService;
 
@@ -160,6 +168,7 @@ export class CastellanService {
           maxOutputBytes: config.sandbox.maxOutputBytes,
         }),
         new ItopsFleetConnector(),
+        new CounterConnector(),
         mcp,
       ]);
       const gate = new Gate({
@@ -179,8 +188,11 @@ export class CastellanService {
         environment: config.environment,
         allowUnsignedIn: config.packs.allowUnsignedIn,
         approvalExpirySeconds: config.approvals.expiresAfterSeconds,
+        notifyChannels: ApprovalWork.channels(config),
+        rollbackApproverRole: config.approvals.rollbackApproverRole,
         clock,
       });
+      const observeResource = resourceObserver(store, gate);
       const engine = new RunEngine({
         store,
         gate,
@@ -193,6 +205,7 @@ export class CastellanService {
           scripted: new ScriptedPlanner(),
           llm: new LlmPlanner({ audit, resolveModel: modelResolver(home, profiles), activity }),
           direct: new DirectPlanner(),
+          rollback: new RollbackPlanner(observeResource),
         },
         maxSteps: config.runs.maxSteps,
         clock,
@@ -247,6 +260,32 @@ export class CastellanService {
         },
         access,
       );
+      const resume = (runId: string, mode: 'until-rest' | 'background') =>
+        service.resume(runId, mode);
+      const permitFor = (actor: UserRecord, action: ControlPlaneAction) =>
+        service.permit(actor, action);
+      service.approvalWork = new ApprovalWork({
+        store,
+        audit,
+        approvals,
+        config,
+        keys,
+        orgId,
+        clock,
+        permit: permitFor,
+        resume,
+      });
+      service.recovery = new RunRecovery({
+        store,
+        audit,
+        engine,
+        catalog,
+        orgId,
+        clock,
+        observe: observeResource,
+        permit: permitFor,
+        resume,
+      });
       return service;
     } catch (error) {
       await auditing?.close().catch(() => undefined);
@@ -595,7 +634,7 @@ export class CastellanService {
 
   /** Whether a run has reached a point where it needs nothing from this process. */
   static isAtRest(run: RunRecord): boolean {
-    return isTerminal(run.status) || run.status === 'awaiting_approval';
+    return isAtRest(run.status);
   }
 
   private plannerFor(

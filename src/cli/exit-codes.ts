@@ -13,6 +13,8 @@ export function exitCodeForRun(status: RunStatus): number {
       return EXIT.denied;
     case 'awaiting_approval':
       return EXIT.awaitingApproval;
+    case 'needs_attention': // a person must look at the facts: a failure until then
+      return EXIT.failure;
     default:
       return EXIT.failure;
   }

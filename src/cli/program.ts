@@ -8,6 +8,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerPacks } from './commands/packs.js';
 import { registerPolicy } from './commands/policy.js';
+import { registerResume, registerRollback } from './commands/rollback.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSetup } from './commands/setup.js';
@@ -32,6 +33,8 @@ export function buildProgram(): Command {
   registerChat(program);
   registerMcp(program);
   registerRuns(program);
+  registerResume(program);
+  registerRollback(program);
   registerApprovals(program);
   registerAudit(program);
   registerDemo(program);

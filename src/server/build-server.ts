@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { CastellanService } from '../api/index.js';
+import { registerApprovalLinkRoutes } from './approval-link-routes.js';
 import { registerApprovalRoutes } from './approvals-routes.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { authenticationHook } from './authenticate.js';
@@ -82,6 +83,7 @@ export async function buildServer(
   });
 
   registerPublicRoutes(app, service);
+  await registerApprovalLinkRoutes(app, service);
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', authenticationHook(service));

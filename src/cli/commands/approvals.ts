@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
-import { withBackend } from '../context.js';
+import { globals, withBackend } from '../context.js';
 import { exitCodeForRun } from '../exit-codes.js';
+import { printApprovalDetails } from './approval-details.js';
+import { withLocalService } from './local-service.js';
 
 /** `castellan approvals list|show|approve|deny`. */
 export function registerApprovals(program: Command): void {
@@ -31,9 +33,28 @@ export function registerApprovals(program: Command): void {
         const view = await backend.getApproval(approvalId);
         output.data(view);
         output.line(output.approval(view.approval));
-        output.line(`  why: ${view.approval.reason}`);
+        printApprovalDetails(output, view.approval);
         for (const decision of view.decisions)
           output.line(`  ${decision.approver} ${decision.decision} ${decision.reason ?? ''}`);
+      });
+    });
+  approvals
+    .command('sweep')
+    .description(
+      'end requests past their expiry (a deny) and the runs waiting on them, and deliver due notifications (a server does this on its own)',
+    )
+    .action(async (_options: unknown, command: Command) => {
+      await withLocalService(command, async (service, actor) => {
+        const { output } = globals(command);
+        const report = await service.approvalWork.sweep(actor);
+        output.data(report);
+        for (const each of report.expired)
+          output.line(
+            `${each.approvalId} expired; run ${each.runId} is ${each.runStatus ?? 'gone'}`,
+          );
+        output.line(
+          `${report.expired.length} request(s) expired, ${report.notificationsAttempted} notification(s) attempted`,
+        );
       });
     });
   for (const decision of ['approve', 'deny'] as const) {

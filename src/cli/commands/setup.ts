@@ -78,11 +78,18 @@ export function registerSetup(program: Command): void {
       });
       output.data({ listening: server.url });
       output.line(`Castellan listening on ${server.url}`);
+      // Runs a crashed process left behind resume here; expired approvals and due notifications
+      // are handled on timers, so a waiting run ends on expiry with nobody touching it.
+      const report = (error: unknown) =>
+        process.stderr.write(`castellan: background work failed: ${describeError(error)}\n`);
+      const background = service.approvalWork.start(report);
+      void service.recovery.resumeInterrupted().catch(report);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      await background.stop();
       await server.close();
       await service.close();
     });
