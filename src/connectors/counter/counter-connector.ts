@@ -116,7 +116,8 @@ export class CounterConnector implements Connector {
       call.signal,
       body,
     );
-    if (!answer.ok) return { ok: false, error: answer.error.replace('fleet', 'counter') };
+    if (!answer.ok)
+      return { ok: false, error: answer.error.replace(/fleet manager|fleet/g, 'counter service') };
     const value = answer.body as { name?: unknown; value?: unknown };
     if (typeof value?.name !== 'string' || typeof value.value !== 'number') {
       return {
