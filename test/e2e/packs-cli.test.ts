@@ -27,84 +27,92 @@ describe('packs through the CLI', () => {
       manifestFile,
       JSON.stringify({ ...manifest, name: '@acme/itops', publisher: 'acme', version: '1.0.0' }),
     );
-  }, 60_000);
+  }, 120_000);
   afterAll(() => folder.remove());
 
-  it('builds the same archive twice, signs it and verifies it offline', async () => {
-    const first = await castellan(['packs', 'build', at('src'), '--out', at('a.tar'), '--json']);
-    const second = await castellan(['packs', 'build', at('src'), '--out', at('b.tar'), '--json']);
-    expect(first.code, first.stderr).toBe(0);
-    expect(second.json.digest).toBe(first.json.digest);
-    expect(readFileSync(at('a.tar')).equals(readFileSync(at('b.tar')))).toBe(true);
+  it(
+    'builds the same archive twice, signs it and verifies it offline',
+    { timeout: 120_000 },
+    async () => {
+      const first = await castellan(['packs', 'build', at('src'), '--out', at('a.tar'), '--json']);
+      const second = await castellan(['packs', 'build', at('src'), '--out', at('b.tar'), '--json']);
+      expect(first.code, first.stderr).toBe(0);
+      expect(second.json.digest).toBe(first.json.digest);
+      expect(readFileSync(at('a.tar')).equals(readFileSync(at('b.tar')))).toBe(true);
 
-    const keygen = await castellan([
-      'packs',
-      'keygen',
-      '--algorithm',
-      'ecdsa-p256',
-      '--out',
-      at('acme'),
-      '--json',
-    ]);
-    expect(keygen.code, keygen.stderr).toBe(0);
-    expect(statSync(at('acme.key')).mode & 0o777).toBe(0o600);
-    const again = await castellan(['packs', 'keygen', '--out', at('acme')]);
-    expect(again.code).toBe(2); // never overwrites a key
+      const keygen = await castellan([
+        'packs',
+        'keygen',
+        '--algorithm',
+        'ecdsa-p256',
+        '--out',
+        at('acme'),
+        '--json',
+      ]);
+      expect(keygen.code, keygen.stderr).toBe(0);
+      expect(statSync(at('acme.key')).mode & 0o777).toBe(0o600);
+      const again = await castellan(['packs', 'keygen', '--out', at('acme')]);
+      expect(again.code).toBe(2); // never overwrites a key
 
-    const signed = await castellan([
-      'packs',
-      'sign',
-      at('a.tar'),
-      '--key',
-      at('acme.key'),
-      '--source-revision',
-      'abc123',
-      '--json',
-    ]);
-    expect(signed.code, signed.stderr).toBe(0);
-    const verify = await castellan([
-      'packs',
-      'verify',
-      at('a.tar'),
-      '--trusted-key',
-      at('acme.pub'),
-      '--publisher',
-      'acme',
-      '--names',
-      '@acme/*',
-      '--json',
-    ]);
-    expect(verify.code, verify.stderr).toBe(0);
-    expect(verify.json).toMatchObject({ ok: true, digest: first.json.digest });
-  });
+      const signed = await castellan([
+        'packs',
+        'sign',
+        at('a.tar'),
+        '--key',
+        at('acme.key'),
+        '--source-revision',
+        'abc123',
+        '--json',
+      ]);
+      expect(signed.code, signed.stderr).toBe(0);
+      const verify = await castellan([
+        'packs',
+        'verify',
+        at('a.tar'),
+        '--trusted-key',
+        at('acme.pub'),
+        '--publisher',
+        'acme',
+        '--names',
+        '@acme/*',
+        '--json',
+      ]);
+      expect(verify.code, verify.stderr).toBe(0);
+      expect(verify.json).toMatchObject({ ok: true, digest: first.json.digest });
+    },
+  );
 
-  it('refuses a tampered archive with exit code 3 and names the failed check', async () => {
-    const tampered = Buffer.from(readFileSync(at('a.tar')));
-    tampered[700] = (tampered[700] ?? 0) ^ 1;
-    writeFileSync(at('t.tar'), tampered);
-    const verify = await castellan([
-      'packs',
-      'verify',
-      at('t.tar'),
-      '--envelope',
-      at('a.tar.dsse.json'),
-      '--trusted-key',
-      at('acme.pub'),
-      '--publisher',
-      'acme',
-      '--names',
-      '@acme/*',
-      '--json',
-    ]);
-    expect(verify.code).toBe(3);
-    expect(verify.json.checks.at(-1)).toMatchObject({
-      check: 'subject',
-      ok: false,
-      code: 'subject-digest-mismatch',
-    });
-  });
+  it(
+    'refuses a tampered archive with exit code 3 and names the failed check',
+    { timeout: 60_000 },
+    async () => {
+      const tampered = Buffer.from(readFileSync(at('a.tar')));
+      tampered[700] = (tampered[700] ?? 0) ^ 1;
+      writeFileSync(at('t.tar'), tampered);
+      const verify = await castellan([
+        'packs',
+        'verify',
+        at('t.tar'),
+        '--envelope',
+        at('a.tar.dsse.json'),
+        '--trusted-key',
+        at('acme.pub'),
+        '--publisher',
+        'acme',
+        '--names',
+        '@acme/*',
+        '--json',
+      ]);
+      expect(verify.code).toBe(3);
+      expect(verify.json.checks.at(-1)).toMatchObject({
+        check: 'subject',
+        ok: false,
+        code: 'subject-digest-mismatch',
+      });
+    },
+  );
 
-  it('refuses to publish before a security-admin trusts the key, then publishes, promotes, quarantines and releases', async () => {
+  it('refuses to publish before a security-admin trusts the key, then publishes', async () => {
     const untrusted = await castellan(['packs', 'publish', at('a.tar'), ...as('publisher')]);
     expect(untrusted.code).toBe(3);
     expect(untrusted.stderr).toMatch(/signature-not-trusted/);
@@ -146,7 +154,9 @@ describe('packs through the CLI', () => {
       version: '1.0.0',
       publishedBy: 'publisher',
     });
+  }, 180_000);
 
+  it('promotes to prod with two approvers and records them', async () => {
     const promote = await castellan([
       'packs',
       'promote',
@@ -165,7 +175,9 @@ describe('packs through the CLI', () => {
     expect(
       shown.json.admissions.find((row: { environment: string }) => row.environment === 'prod'),
     ).toMatchObject({ approvers: ['approver', 'approver2'] });
+  }, 180_000);
 
+  it('quarantines at once, shows it in the list, and releases only with an approver', async () => {
     const noReason = await castellan([
       'packs',
       'quarantine',
@@ -221,9 +233,9 @@ describe('packs through the CLI', () => {
       '--json',
     ]);
     expect(verifyHome.json.ok).toBe(true);
-  }, 120_000);
+  }, 180_000);
 
-  it('says what is wrong with bad input and changes nothing', async () => {
+  it('says what is wrong with bad input and changes nothing', { timeout: 120_000 }, async () => {
     const bad = await castellan(['packs', 'show', 'not a pack', ...as('operator')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/a pack version such as/);
