@@ -2,7 +2,7 @@ import { canonicalJson, describeError, sha256Hex, systemClock, type Clock } from
 import type { Store } from '../store/index.js';
 import { GENESIS_HASH, type AuditEntry, type AuditEvent } from './entry.js';
 import { AuditError } from './errors.js';
-import { leafHash } from './merkle/hashes.js';
+import { leafHash, type Hash } from './merkle/hashes.js';
 import { appendToTree } from './merkle/tree-sync.js';
 import { blobRows, prepareEvent, type PreparedEvent } from './payloads.js';
 
@@ -33,6 +33,9 @@ export class AuditLog {
   private draining: Promise<void> | undefined;
   private readonly listeners = new Set<(size: number) => void>();
   private readonly maxBatch: number;
+  // The tree's right edge after our last commit, so the next one need not read it back.
+  private frontier: { size: number; nodes: Map<string, Hash> } | undefined;
+  private pendingFrontier: { size: number; nodes: Map<string, Hash> } | undefined;
 
   constructor(
     private readonly store: Pick<Store, 'transaction'>,
@@ -78,9 +81,13 @@ export class AuditLog {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
         let entries: AuditEntry[];
+        this.pendingFrontier = undefined;
         try {
           entries = await this.commit(batch);
+          // Only a committed transaction's frontier is true; a rolled-back one is forgotten.
+          this.frontier = this.pendingFrontier;
         } catch (error) {
+          this.frontier = undefined;
           const failure = new AuditError(
             'append-failed',
             `audit log unwritable: ${describeError(error)}`,
@@ -107,34 +114,41 @@ export class AuditLog {
   private async commit(batch: Pending[]): Promise<AuditEntry[]> {
     return this.store.transaction(async (transaction) => {
       await transaction.auditTree.actAsWriter();
-      const entries: AuditEntry[] = [];
-      const leaves: Buffer[] = [];
-      for (const { prepared } of batch) {
-        let built: { entry: AuditEntry; text: string } | undefined;
-        await transaction.audit.append(this.orgId, (tail) => {
-          const entry: AuditEntry = {
-            ...prepared.fields,
-            seq: (tail?.seq ?? 0) + 1,
-            time: this.clock.now().toISOString(),
-            orgId: this.orgId,
-            prevHash: tail?.hash ?? GENESIS_HASH,
-          };
+      const built: Array<{ entry: AuditEntry; text: string }> = [];
+      // One tail read and batched inserts for the whole batch, under the store's append lock.
+      await transaction.audit.appendMany(this.orgId, (tail) => {
+        let seq = tail?.seq ?? 0;
+        let prevHash = tail?.hash ?? GENESIS_HASH;
+        const time = this.clock.now().toISOString();
+        return batch.map(({ prepared }) => {
+          seq += 1;
+          const entry: AuditEntry = { ...prepared.fields, seq, time, orgId: this.orgId, prevHash };
           const text = canonicalJson(entry);
-          built = { entry, text };
-          return {
+          const hash = sha256Hex(text);
+          built.push({ entry, text });
+          const row = {
             orgId: this.orgId,
-            seq: entry.seq,
+            seq,
             entry: entry as unknown as Record<string, unknown>,
-            prevHash: entry.prevHash,
-            hash: sha256Hex(text),
+            prevHash,
+            hash,
           };
+          prevHash = hash;
+          return row;
         });
-        if (built === undefined) throw new Error('the audit append built no entry');
-        entries.push(built.entry);
-        leaves.push(leafHash(built.text));
-      }
+      });
+      const entries = built.map(({ entry }) => entry);
       const first = entries[0]!.seq - 1;
-      await appendToTree(transaction.auditTree, this.orgId, first, leaves);
+      // Our own last commit left the frontier in memory; it is current exactly when nobody
+      // (another process) appended since, which the tail we chained from tells us.
+      const cached = this.frontier?.size === first ? this.frontier.nodes : undefined;
+      const frontier = await appendToTree(
+        transaction.auditTree,
+        this.orgId,
+        first,
+        built.map(({ text }) => leafHash(text)),
+        cached,
+      );
       const blobs = batch.flatMap(({ prepared }, index) =>
         prepared.blobs.length === 0 ? [] : [blobRows(entries[index]!, prepared.blobs)],
       );
@@ -142,6 +156,7 @@ export class AuditLog {
         await transaction.auditPayloads.insertBlobs(blobs.flatMap((rows) => rows.blobs));
         await transaction.auditPayloads.insertRefs(blobs.flatMap((rows) => rows.refs));
       }
+      this.pendingFrontier = { size: first + entries.length, nodes: frontier };
       return entries;
     });
   }

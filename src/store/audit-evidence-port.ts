@@ -98,12 +98,16 @@ export interface AuditPayloadRepository {
   insertBlobs(blobs: BlobRecord[]): Promise<void>;
   insertRefs(refs: BlobRefRecord[]): Promise<void>;
   getBlob(orgId: string, digest: string): Promise<BlobRecord | undefined>;
-  /** Unpruned blobs of a class whose newest reference is older than `before`, with all refs. */
+  /**
+   * Unpruned blobs of a class whose newest reference is older than `before`, with all refs,
+   * ordered by (createdAt, digest) and starting after `after` (a cursor past held ones).
+   */
   pruneCandidates(
     orgId: string,
     payloadClass: PayloadClass,
     before: string,
     limit: number,
+    after?: { createdAt: string; digest: string },
   ): Promise<Array<{ blob: BlobRecord; refs: BlobRefRecord[] }>>;
   /** Drops the content of these blobs (digest, class and size stay); returns how many. */
   prune(orgId: string, digests: string[], at: string): Promise<number>;

@@ -251,6 +251,15 @@ export interface AuditRepository {
     orgId: string,
     build: (tail: { seq: number; hash: string } | undefined) => AuditRow,
   ): Promise<AuditRow>;
+  /**
+   * Appends several rows under one acquisition of the append lock, with one tail read and
+   * batched inserts (group commit): `build` returns rows that chain from the tail and from
+   * each other, checked as append checks one row. All are written or none.
+   */
+  appendMany(
+    orgId: string,
+    build: (tail: { seq: number; hash: string } | undefined) => AuditRow[],
+  ): Promise<AuditRow[]>;
   /** Rows with seq in [fromSeq, toSeq], in order. */
   range(orgId: string, fromSeq: number, toSeq?: number, limit?: number): Promise<AuditRow[]>;
   tail(orgId: string): Promise<{ seq: number; hash: string } | undefined>;

@@ -6,23 +6,34 @@ import { leafHash, type Hash } from './hashes.js';
 const PAGE = 2000;
 
 /**
- * Adds `leaves` at index `first` to the stored tree, inside the caller's transaction. When the
- * tree lags the log (entries written before the tree existed), it first catches up from the
- * stored rows, so the tree always covers exactly the committed entries.
+ * Adds `leaves` at index `first` to the stored tree, inside the caller's transaction, and
+ * returns the new right edge (for the caller to reuse next time). `known`, when given, must be
+ * the frontier at `first` leaves. When the tree lags the log (entries written before the tree
+ * existed), it first catches up from the stored rows, so the tree always covers exactly the
+ * committed entries.
  */
 export async function appendToTree(
   tree: AuditTreeRepository,
   orgId: string,
   first: number,
   leaves: readonly Hash[],
-): Promise<void> {
-  let known = await frontier(tree, orgId, first);
-  if (known === undefined) {
+  known?: Map<string, Hash>,
+): Promise<Map<string, Hash>> {
+  let nodes = known === undefined ? await frontier(tree, orgId, first) : new Map(known);
+  if (nodes === undefined) {
     await catchUp(tree, orgId, first);
-    known = await frontier(tree, orgId, first);
-    if (known === undefined) throw new Error(`the audit tree cannot reach ${first} leaves`);
+    nodes = await frontier(tree, orgId, first);
+    if (nodes === undefined) throw new Error(`the audit tree cannot reach ${first} leaves`);
   }
-  await tree.insertNodes(orgId, extendTree(known, first, leaves));
+  await tree.insertNodes(orgId, extendTree(nodes, first, leaves));
+  const size = first + leaves.length;
+  return new Map(
+    frontierFor(size).map((key) => {
+      const hash = nodes.get(`${key.level}/${key.index}`);
+      if (hash === undefined) throw new Error(`the audit tree lost node ${key.level}/${key.index}`);
+      return [`${key.level}/${key.index}`, hash] as const;
+    }),
+  );
 }
 
 /** Builds missing tree nodes from the stored rows up to `upTo` leaves; returns how many. */

@@ -59,6 +59,29 @@ export function auditEvidenceContract(harness: ContractHarness): void {
     expect(await store.auditTree.nodes(newOrg(), [{ level: 0, index: 0 }])).toEqual([]);
   });
 
+  it('appends many chained rows at once, or none when one of them does not chain', async () => {
+    const store = harness.store();
+    const orgId = newOrg();
+    await store.audit.append(orgId, chainedRow(orgId, { n: 0 }));
+    const rows = await store.audit.appendMany(orgId, (tail) => {
+      const first = chainedRow(orgId, { n: 1 })(tail);
+      const second = chainedRow(orgId, { n: 2 })({ seq: first.seq, hash: first.hash });
+      return [first, second];
+    });
+    expect(rows.map((row) => row.seq)).toEqual([2, 3]);
+    expect((await store.audit.range(orgId, 1)).map((row) => row.entry)).toEqual([
+      { n: 0 },
+      { n: 1 },
+      { n: 2 },
+    ]);
+    const broken = store.audit.appendMany(orgId, (tail) => {
+      const first = chainedRow(orgId, { n: 3 })(tail);
+      return [first, chainedRow(orgId, { n: 4 })(tail)];
+    });
+    await expect(broken).rejects.toMatchObject({ code: 'invalid' });
+    expect(await store.audit.count(orgId)).toBe(3);
+  });
+
   it('returns audit rows as the exact canonical text that was stored', async () => {
     const store = harness.store();
     const orgId = newOrg();
@@ -149,6 +172,16 @@ export function auditEvidenceContract(harness: ContractHarness): void {
       100,
     );
     expect(candidates.map((candidate) => candidate.blob.digest)).toEqual(['sha256:old']);
+    const cursor = { createdAt: '2026-01-01T00:00:00.000Z', digest: 'sha256:old' };
+    expect(
+      await store.auditPayloads.pruneCandidates(
+        orgId,
+        'state',
+        '2026-02-01T00:00:00Z',
+        100,
+        cursor,
+      ),
+    ).toEqual([]);
     expect(candidates[0]?.refs.map((one) => one.seq)).toEqual([1]);
     expect(await store.auditPayloads.prune(orgId, ['sha256:old'], '2026-02-02T00:00:00Z')).toBe(1);
     expect(await store.auditPayloads.prune(orgId, ['sha256:old'], '2026-02-03T00:00:00Z')).toBe(0);

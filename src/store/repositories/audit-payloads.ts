@@ -119,7 +119,7 @@ export function auditPayloadRepository(context: RepositoryContext): AuditPayload
       return row === undefined ? undefined : toBlob(row);
     },
 
-    async pruneCandidates(orgId, payloadClass, before, limit) {
+    async pruneCandidates(orgId, payloadClass, before, limit, after) {
       // Retention runs from the newest reference: a state seen again yesterday is not old.
       const blobs = await db
         .selectFrom('audit_blobs as blob')
@@ -139,7 +139,19 @@ export function auditPayloadRepository(context: RepositoryContext): AuditPayload
             ),
           ),
         )
+        .$if(after !== undefined, (query) =>
+          query.where((expression) =>
+            expression.or([
+              expression('blob.created_at', '>', after!.createdAt),
+              expression.and([
+                expression('blob.created_at', '=', after!.createdAt),
+                expression('blob.digest', '>', after!.digest),
+              ]),
+            ]),
+          ),
+        )
         .orderBy('blob.created_at')
+        .orderBy('blob.digest')
         .limit(limit)
         .execute();
       if (blobs.length === 0) return [];
