@@ -172,3 +172,36 @@ when { context.args.servce == "payments" };`,
     expect(await versions()).toEqual(before);
   });
 });
+
+describe('a policy set applied by another process', () => {
+  it('is enforced by a running service within the recheck interval', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'castellan-policy-two-'));
+    try {
+      const home = join(folder, 'home');
+      await initHome(home, { environment });
+      const server = await CastellanService.open(home, { environment });
+      const cli = await CastellanService.open(home, { environment });
+      try {
+        const admin = await cli.localUser('secadmin');
+        const starter = readPolicyFolder(join(home, 'policies'));
+        expect(
+          (await server.doctor()).checks.find((check) => check.name === 'policy')?.detail,
+        ).toContain('v1');
+        const applied = await cli.policies.apply(admin, { ...starter, 'prod.cedar': EXTRA_FORBID });
+        expect(applied).toMatchObject({ status: 'applied', version: 2 });
+        // The running service learns of v2 from the store at its next recheck.
+        await new Promise((resolve) => setTimeout(resolve, 2100));
+        await server.doctor();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(
+          (await server.doctor()).checks.find((check) => check.name === 'policy')?.detail,
+        ).toContain('v2');
+      } finally {
+        await cli.close();
+        await server.close();
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

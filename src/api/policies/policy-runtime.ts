@@ -44,18 +44,44 @@ export class PolicyRuntime {
   #engine: PolicyEngine | undefined;
   #problem: string | undefined = 'no policy set is active';
   #shadowEngine: PolicyEngine | undefined;
+  #checkedAt = 0;
+  #checking: Promise<void> | undefined;
 
   private constructor(
     private readonly store: Store,
     private readonly orgId: string,
     private readonly catalog: PackCatalog,
+    private readonly options: { recheckMs: number; now: () => number },
   ) {}
 
-  /** Loads the active and shadow sets from the store. */
-  static async open(store: Store, orgId: string, catalog: PackCatalog): Promise<PolicyRuntime> {
-    const runtime = new PolicyRuntime(store, orgId, catalog);
+  /**
+   * Loads the active and shadow sets from the store. `recheckMs`: how often a decision may
+   * trigger a look at the store for a version another process applied (default 2 s).
+   */
+  static async open(
+    store: Store,
+    orgId: string,
+    catalog: PackCatalog,
+    options: { recheckMs?: number; now?: () => number } = {},
+  ): Promise<PolicyRuntime> {
+    const runtime = new PolicyRuntime(store, orgId, catalog, {
+      recheckMs: options.recheckMs ?? 2000,
+      now: options.now ?? Date.now,
+    });
     await runtime.reload();
     return runtime;
+  }
+
+  /**
+   * Looks in the store for versions another process made active or put in shadow (a CLI
+   * `policy apply` beside a running server), and loads them. Decisions go on with the engine
+   * in hand until the new one is loaded: at most `recheckMs` plus one query behind.
+   */
+  async recheck(): Promise<void> {
+    const active = await this.store.policies.active(this.orgId);
+    const shadow = await this.store.policyGovernance.shadow(this.orgId);
+    if (active?.version !== this.#active?.version || shadow?.version !== this.#shadow?.version)
+      await this.reload();
   }
 
   /** Reads the active and shadow versions again (after an apply, or another process's). */
@@ -70,8 +96,27 @@ export class PolicyRuntime {
 
   /** The enforced engine, or undefined (every call denied) with `problem` saying why. */
   engine(): PolicyEngine | undefined {
+    this.#maybeRecheck();
     this.#refresh();
     return this.#engine;
+  }
+
+  /** Resolves once a recheck started by a decision has finished (tests, shutdown). */
+  async settled(): Promise<void> {
+    await this.#checking;
+  }
+
+  #maybeRecheck(): void {
+    const now = this.options.now();
+    if (this.#checking !== undefined || now - this.#checkedAt < this.options.recheckMs) return;
+    this.#checkedAt = now;
+    // A store that cannot answer keeps the engine in hand; the store's own failure denies the
+    // call at the next stage that needs it.
+    this.#checking = this.recheck()
+      .catch(() => undefined)
+      .finally(() => {
+        this.#checking = undefined;
+      });
   }
 
   /** The shadow engine, when a candidate set is being tried beside the enforced one. */
