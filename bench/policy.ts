@@ -102,11 +102,13 @@ function measure(count: number): {
   p99: number;
   mean: number;
   decisionsPerSecond: number;
+  cpuMsPerDecision: number;
 } {
   const engine = PolicyEngine.load(policySet(count), count, { schema });
   const requests = Array.from({ length: 64 }, (_, index) => toolCallRequest(input(index)));
   const samples: number[] = [];
   const effects = new Set<string>();
+  let cpuStart = process.cpuUsage();
   for (let index = 0; index < WARMUP + DECISIONS; index += 1) {
     const request = requests[index % requests.length];
     if (request === undefined) continue;
@@ -116,13 +118,17 @@ function measure(count: number): {
     effects.add(decision.effect);
     if (decision.effect === 'deny' && decision.reasons[0]?.startsWith('engine-error'))
       throw new Error(`bench request failed: ${decision.reasons[0]}`);
+    if (index === WARMUP - 1) cpuStart = process.cpuUsage();
     if (index >= WARMUP) samples.push(elapsed);
   }
+  const cpu = process.cpuUsage(cpuStart);
   const total = samples.reduce((sum, value) => sum + value, 0) / 1000;
   return {
     policies: engine.policies.length,
     ...summarise(samples),
     decisionsPerSecond: Math.round(samples.length / total),
+    // CPU time this process spent per decision: the engine's own cost, whatever else runs.
+    cpuMsPerDecision: Math.round(((cpu.user + cpu.system) / 1000 / samples.length) * 1000) / 1000,
   };
 }
 
