@@ -86,7 +86,7 @@ describe('the LLM planner on the governed path', () => {
       (entry) => entry.type === 'model-called',
     ) as Record<string, any>;
     expect(first.details.text).toBeUndefined();
-    expect(first.details.promptAdded).toBeUndefined();
+    expect(first.payloads).toBeUndefined();
     expect(first.details.calls[0].args).toBeUndefined();
     expect(first.details.calls[0].argsDigest).toMatch(/^sha256:/);
   });

@@ -36,9 +36,10 @@ export interface ModelCallRecord {
 
 /**
  * Appends `model-called`: provider, model id and the version the provider reported, tokens,
- * latency, digests of prompt and reply, and, when the profile keeps text, the new prompt text,
- * the reply and the proposed arguments (secrets redacted). An append that fails throws, and the
- * planner's turn fails with it: a model call that cannot be recorded does not lead to a step.
+ * latency, digests of prompt and reply, and, when the profile keeps text, the reply and the
+ * proposed arguments inline and the new prompt text as a `prompt` payload (secrets redacted).
+ * An append that fails throws, and the planner's turn fails with it: a model call that cannot be
+ * recorded does not lead to a step.
  */
 export async function recordModelCall(audit: AuditLog, record: ModelCallRecord): Promise<void> {
   const { run, resolved, reply } = record;
@@ -79,13 +80,15 @@ export async function recordModelCall(audit: AuditLog, record: ModelCallRecord):
       promptDigest: record.promptDigest,
       replyDigest: digestOf({ text: reply.text, calls: reply.toolCalls }),
       calls,
-      ...(keepText
-        ? {
-            text: redactSecrets(reply.text).value,
-            promptAdded: redactSecrets(record.promptAdded).value,
-          }
-        : {}),
+      ...(keepText ? { text: redactSecrets(reply.text).value } : {}),
     },
+    // The prompt's new text (the task, tool results) is a payload: bound by digest, so audit
+    // retention can empty it later while the entry and every hash stay as they were.
+    ...(keepText
+      ? {
+          payloads: { prompt: { class: 'prompt', value: redactSecrets(record.promptAdded).value } },
+        }
+      : {}),
   });
 }
 
