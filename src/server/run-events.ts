@@ -127,14 +127,16 @@ export function streamRunEvents(
     if (timer !== undefined) clearTimeout(timer);
     tick();
   };
-  service
-    .watchRun(actor, runId, (activity) => {
-      if (activity.kind === 'model-delta') {
-        if (!stopped) write(frame('model-delta', { text: activity.text }));
-      } else {
-        wake();
-      }
-    })
+  Promise.resolve()
+    .then(() =>
+      service.watchRun(actor, runId, (activity) => {
+        if (activity.kind === 'model-delta') {
+          if (!stopped) write(frame('model-delta', { text: activity.text }));
+        } else {
+          wake();
+        }
+      }),
+    )
     .then(
       (stopWatching) => {
         if (stopped) stopWatching();
