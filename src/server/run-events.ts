@@ -8,11 +8,13 @@ import { derivedEvents } from './run-event-frames.js';
 /** How often the store is polled for new entries; other processes may be advancing the run. */
 export const RUN_EVENTS_POLL_MS = 200;
 const KEEP_ALIVE_MS = 15_000;
+const STATUS_SETTLE_MS = 20;
 const TERMINAL: ReadonlySet<RunRecord['status']> = new Set([
   'completed',
   'failed',
   'denied',
   'cancelled',
+  'needs_attention', // stopped after a crash: nothing moves until a person acts
 ]);
 
 /** What a run event stream needs. */
@@ -74,17 +76,23 @@ export function streamRunEvents(
   request.raw.on('close', stop);
   raw.on('close', stop);
 
-  const poll = async (): Promise<void> => {
+  // A poll woken by a new entry reads only entries; the run itself is read by timed polls and
+  // shortly after a status-change entry (the engine stores the status just after auditing it).
+  let statusDue = false;
+  const poll = async (full: boolean): Promise<void> => {
     // The run is read before its entries: the engine audits a status change before storing
     // it, so a terminal status read here means every entry up to it is in the next read.
-    const { run } = await service.getRun(actor, runId);
+    const run = full ? (await service.getRun(actor, runId)).run : undefined;
     const entries = await service.runEventsSince(actor, runId, lastSeq);
     if (stopped) return;
     for (const entry of entries) {
       write(frame('audit', entry, String(entry.seq)));
       for (const derived of derivedEvents(entry)) write(frame(derived.event, derived.data));
       lastSeq = Math.max(lastSeq, entry.seq);
+      if (entry.type === 'run-status-changed') statusDue = true;
     }
+    if (run === undefined) return;
+    statusDue = false;
     if (run.status !== lastStatus) {
       lastStatus = run.status;
       write(frame('status', run));
@@ -97,16 +105,17 @@ export function streamRunEvents(
     if (Date.now() - lastWrite >= KEEP_ALIVE_MS) write(': keep-alive\n\n');
   };
 
-  const tick = (): void => {
+  const tick = (full: boolean): void => {
     polling = true;
-    poll().then(
+    poll(full).then(
       () => {
         polling = false;
         if (stopped) return;
         // An entry announced while this poll ran may have missed it: poll again at once.
-        const wait = wakeAgain ? 0 : RUN_EVENTS_POLL_MS;
+        const again = wakeAgain;
         wakeAgain = false;
-        timer = setTimeout(tick, wait);
+        const wait = again ? 0 : statusDue ? STATUS_SETTLE_MS : RUN_EVENTS_POLL_MS;
+        timer = setTimeout(() => tick(!again), wait);
       },
       (error: unknown) => {
         const mapped = httpErrorFor(error, service.config.server);
@@ -125,7 +134,7 @@ export function streamRunEvents(
       return;
     }
     if (timer !== undefined) clearTimeout(timer);
-    tick();
+    tick(false);
   };
   Promise.resolve()
     .then(() =>
@@ -144,7 +153,7 @@ export function streamRunEvents(
       },
       () => undefined, // without live wake-ups the stream still polls
     );
-  tick();
+  tick(true);
 }
 
 function frame(event: string, data: unknown, id?: string): string {
