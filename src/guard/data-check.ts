@@ -3,7 +3,7 @@ import type { EgressTotals, Store } from '../store/index.js';
 import { applyDataRules, type FindingSummary } from './apply-rules.js';
 import type { DataClass } from './data-classes.js';
 import { DEFAULT_EGRESS_BUDGETS, egressBytes, type EgressBudgets } from './egress.js';
-import { restorePlaceholders } from './placeholders.js';
+import { PlaceholderAllocator, placeholdersIn, restorePlaceholders } from './placeholders.js';
 import { DEFAULT_DATA_RULES, type DataRules } from './rules.js';
 import { RunVault } from './vault.js';
 
@@ -41,6 +41,8 @@ export interface OutboundFacts {
   bytes: number;
   records: number;
   sentSoFar: EgressTotals;
+  /** The run's vault, when the arguments needed it. */
+  vault?: RunVault;
 }
 
 /** Gathers what a call would send: restored arguments, data classes, size and budgets so far. */
@@ -49,9 +51,22 @@ export async function outboundFacts(
   call: OutboundCall,
   rules: DataRules,
 ): Promise<OutboundFacts> {
-  const vault = await RunVault.open(store, call.orgId, call.runId);
-  const restoredArgs = restorePlaceholders(call.args, vault.entries);
-  const verdict = applyDataRules(restoredArgs, call.destination, rules, vault.allocator());
+  // The vault is read only when the arguments hold placeholders: most calls carry none, and
+  // the gate's overhead is paid on every call.
+  const [vault, sentSoFar] = await Promise.all([
+    placeholdersIn(call.args).length > 0
+      ? RunVault.open(store, call.orgId, call.runId)
+      : Promise.resolve(undefined),
+    store.egress.totals(call.orgId, call.runId, call.destinationKey),
+  ]);
+  const restoredArgs =
+    vault === undefined ? call.args : restorePlaceholders(call.args, vault.entries);
+  const verdict = applyDataRules(
+    restoredArgs,
+    call.destination,
+    rules,
+    new PlaceholderAllocator(vault?.entries ?? []),
+  );
   return {
     call,
     restoredArgs,
@@ -59,7 +74,8 @@ export async function outboundFacts(
     findings: verdict.findings,
     bytes: egressBytes(restoredArgs),
     records: verdict.personalValues,
-    sentSoFar: await store.egress.totals(call.orgId, call.runId, call.destinationKey),
+    sentSoFar,
+    ...(vault === undefined ? {} : { vault }),
   };
 }
 
@@ -103,15 +119,23 @@ export async function checkOutbound(
   options: { allowed: ReadonlySet<DataClass>; at: string },
 ): Promise<OutboundCheck> {
   const { call } = facts;
-  const vault = await RunVault.open(store, call.orgId, call.runId);
-  const allocator = vault.allocator();
-  const verdict = applyDataRules(
-    facts.restoredArgs,
-    call.destination,
-    settings.rules,
-    allocator,
-    options.allowed,
-  );
+  const apply = (allocator: PlaceholderAllocator) =>
+    applyDataRules(
+      facts.restoredArgs,
+      call.destination,
+      settings.rules,
+      allocator,
+      options.allowed,
+    );
+  let vault = facts.vault;
+  let allocator = vault?.allocator() ?? new PlaceholderAllocator();
+  let verdict = apply(allocator);
+  // Numbering placeholders needs the run's vault: read it only when a rule redacts.
+  if (vault === undefined && verdict.findings.some((finding) => finding.action === 'redact')) {
+    vault = await RunVault.open(store, call.orgId, call.runId);
+    allocator = vault.allocator();
+    verdict = apply(allocator);
+  }
   const ruleIds = (action: string) => [
     ...new Set(
       verdict.findings
@@ -143,7 +167,7 @@ export async function checkOutbound(
   }
   let args = facts.restoredArgs;
   let records = verdict.personalValues;
-  if (verdict.findings.some((finding) => finding.action === 'redact')) {
+  if (vault !== undefined && verdict.findings.some((finding) => finding.action === 'redact')) {
     args = verdict.value as Record<string, unknown>;
     await vault.save(allocator, options.at);
     // Only what was not replaced leaves: count the records of the value that is sent.
@@ -151,7 +175,7 @@ export async function checkOutbound(
       args,
       call.destination,
       settings.rules,
-      vault.allocator(),
+      new PlaceholderAllocator(),
     ).personalValues;
   }
   const bytes = egressBytes(args);
@@ -220,9 +244,12 @@ export async function checkInbound(
 ): Promise<InboundCheck> {
   const checked = ['data-rules-toward-model', 'taint-of-source'];
   try {
-    const vault = await RunVault.open(store, result.orgId, result.runId);
-    const allocator = vault.allocator();
-    const verdict = applyDataRules(result.output, 'model', rules, allocator);
+    let verdict = applyDataRules(result.output, 'model', rules, new PlaceholderAllocator());
+    const redacts = verdict.findings.some((finding) => finding.action === 'redact');
+    // The vault is read (for numbering) and written only when something is replaced.
+    const vault = redacts ? await RunVault.open(store, result.orgId, result.runId) : undefined;
+    const allocator = vault?.allocator() ?? new PlaceholderAllocator();
+    if (vault !== undefined) verdict = applyDataRules(result.output, 'model', rules, allocator);
     if (verdict.action === 'block' || verdict.action === 'needs-approval') {
       const reason = `the result carries ${verdict.classes.join(', ')}, which the data rules keep from the model`;
       return {
@@ -234,7 +261,7 @@ export async function checkInbound(
         withheld: reason,
       };
     }
-    await vault.save(allocator, result.at);
+    await vault?.save(allocator, result.at);
     return {
       output: verdict.value,
       taints: result.untrusted,

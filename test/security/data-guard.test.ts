@@ -155,9 +155,25 @@ permit (principal, action == Castellan::Action::"@test/mailroom/send-mail", reso
     await unsafeExecuteForTests(harness.store, 'drop table guard_vault');
     const run = await harness.script([{ tool: 'export-customers', args: {} }]);
     const [step] = await harness.store.steps.listForRun(ORG, run.id);
-    // Fail closed: the inspection before the call already fails, so nothing ran at all.
+    // The call ran, but its result, full of customer data, never reaches the planner.
+    expect(harness.connector.callsOf('export-customers')).toHaveLength(1);
+    expect(run.status).toBe('failed');
+    expect(step?.result).toEqual({
+      withheld: expect.stringContaining('the data guard could not check the result'),
+    });
+    expect(JSON.stringify(step)).not.toContain('jane.doe');
+    expect(await auditText(harness)).not.toContain('jane.doe');
+  });
+
+  it('denies a call that needs the vault when the vault cannot be read', async () => {
+    harness = await createMailroomHarness();
+    await unsafeExecuteForTests(harness.store, 'drop table guard_vault');
+    const run = await harness.script([
+      { tool: 'add-note', args: { customer: 'Jane', note: 'call [PHONE_1]' } },
+    ]);
     expect(run.status).toBe('denied');
-    expect(step?.decision).toMatchObject({ code: 'guard-unavailable' });
-    expect(JSON.stringify(step?.result ?? null)).not.toContain('jane.doe');
+    const [step] = await harness.store.steps.listForRun(ORG, run.id);
+    expect(step?.decision).toMatchObject({ stage: 'policy', code: 'guard-unavailable' });
+    expect(harness.connector.calls).toHaveLength(0);
   });
 });
