@@ -134,6 +134,14 @@ describe('provider errors and limits', () => {
     });
   });
 
+  it('retries a rate-limited streaming call the same way', async () => {
+    const h = await open({ fixtures: ['basic.json'], profile: { stream: true } });
+    const { run, steps } = await h.run('rate limited');
+    expect(run.status).toBe('completed');
+    expect(steps.map((step) => step.args)).toEqual([{ text: 'after waiting' }]);
+    expect(h.sleeps).toEqual([1000]);
+  });
+
   it('fails the run without waiting when the provider asks for longer than the limit', async () => {
     const h = await open();
     const { run } = await h.run('come back in an hour');
