@@ -81,6 +81,8 @@ export interface AuditTreeRepository {
   insertNodes(orgId: string, nodes: TreeNodeRecord[]): Promise<void>;
   /** The nodes among `keys` that exist, in one query. */
   nodes(orgId: string, keys: Array<{ level: number; index: number }>): Promise<TreeNodeRecord[]>;
+  /** The nodes of one level with index in [from, to], in one range scan. */
+  nodeRange(orgId: string, level: number, from: number, to: number): Promise<TreeNodeRecord[]>;
   /** Leaves recorded so far (the highest leaf index + 1). */
   leafCount(orgId: string): Promise<number>;
   /** Rows with seq ≥ fromSeq, in order, at most `limit`, with the stored entry text. */

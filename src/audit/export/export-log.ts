@@ -27,7 +27,7 @@ export const EXPORT_FORMAT = 'castellan-audit-export/1';
  * checkpoint that covers it (null while none does). ocsf: OCSF events, each naming seq and hash.
  */
 export async function* exportLog(
-  tree: Pick<AuditTreeRepository, 'rawRange' | 'checkpoints' | 'nodes'>,
+  tree: Pick<AuditTreeRepository, 'rawRange' | 'checkpoints' | 'nodes' | 'nodeRange'>,
   orgId: string,
   options: ExportOptions,
 ): AsyncGenerator<string> {

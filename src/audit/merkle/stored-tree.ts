@@ -10,8 +10,20 @@ import {
   type NodeSource,
 } from './tree-math.js';
 
-// Keys per query when fetching many proofs' nodes at once.
-const FETCH_CHUNK = 250;
+// Indexes closer than this share one range scan (reading a few unneeded nodes is cheaper).
+const RUN_GAP = 32;
+
+/** Sorted indexes as [from, to] runs, merging gaps up to RUN_GAP. */
+function runs(indexes: number[]): Array<[number, number]> {
+  const sorted = [...new Set(indexes)].sort((left, right) => left - right);
+  const result: Array<[number, number]> = [];
+  for (const index of sorted) {
+    const last = result[result.length - 1];
+    if (last !== undefined && index - last[1] <= RUN_GAP) last[1] = index;
+    else result.push([index, index]);
+  }
+  return result;
+}
 
 /**
  * The Merkle tree as the store keeps it: roots and proofs at any size from stored complete
@@ -20,7 +32,7 @@ const FETCH_CHUNK = 250;
  */
 export class StoredTree {
   constructor(
-    private readonly tree: Pick<AuditTreeRepository, 'nodes'>,
+    private readonly tree: Pick<AuditTreeRepository, 'nodes' | 'nodeRange'>,
     private readonly orgId: string,
   ) {}
 
@@ -41,19 +53,29 @@ export class StoredTree {
     return this.compute((source) => consistencyPath(source, first, second));
   }
 
-  /** Inclusion paths of many leaves in the tree of `size`, fetching their nodes together. */
+  /**
+   * Inclusion paths of many leaves in the tree of `size` (an export's page): their nodes are
+   * read as a few range scans per level rather than key by key.
+   */
   async inclusions(indices: readonly number[], size: number): Promise<Hash[][]> {
     const works = indices.map(
       (index) => (source: NodeSource) => inclusionPath(source, index, size),
     );
-    const keys = new Map<string, NodeKey>();
-    for (const work of works)
-      for (const key of nodesNeeded(work)) keys.set(`${key.level}/${key.index}`, key);
-    const all = [...keys.values()];
+    const byLevel = new Map<number, number[]>();
+    for (const work of works) {
+      for (const key of nodesNeeded(work)) {
+        const list = byLevel.get(key.level) ?? [];
+        list.push(key.index);
+        byLevel.set(key.level, list);
+      }
+    }
     const nodes = new Map<string, Hash>();
-    for (let start = 0; start < all.length; start += FETCH_CHUNK) {
-      for (const [key, hash] of await this.fetch(all.slice(start, start + FETCH_CHUNK)))
-        nodes.set(key, hash);
+    for (const [level, indexes] of byLevel) {
+      for (const [from, to] of runs(indexes)) {
+        for (const node of await this.tree.nodeRange(this.orgId, level, from, to)) {
+          nodes.set(`${node.level}/${node.index}`, node.hash);
+        }
+      }
     }
     return works.map((work) => work(this.sourceOf(nodes)));
   }

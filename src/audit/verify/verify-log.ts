@@ -13,7 +13,7 @@ const PAGE = 5000;
 
 /** What verifying a log takes: the stored rows and checkpoints, the key, witness notes. */
 export interface VerifyLogInput {
-  tree: Pick<AuditTreeRepository, 'rawRange' | 'checkpoints' | 'nodes'>;
+  tree: Pick<AuditTreeRepository, 'rawRange' | 'checkpoints' | 'nodes' | 'nodeRange'>;
   orgId: string;
   verifier: NoteVerifier;
   /** Checkpoint notes kept outside the database (a witness copy), if any. */

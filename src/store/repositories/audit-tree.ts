@@ -81,6 +81,23 @@ export function auditTreeRepository(context: RepositoryContext): AuditTreeReposi
       }));
     },
 
+    async nodeRange(orgId, level, from, to) {
+      const rows = await db
+        .selectFrom('audit_tree')
+        .select(['level', 'idx', 'hash'])
+        .where('org_id', '=', orgId)
+        .where('level', '=', level)
+        .where('idx', '>=', from)
+        .where('idx', '<=', to)
+        .orderBy('idx')
+        .execute();
+      return rows.map((row): TreeNodeRecord => ({
+        level: row.level,
+        index: fromDbInteger(row.idx),
+        hash: toBytes(row.hash),
+      }));
+    },
+
     async leafCount(orgId) {
       const row = await db
         .selectFrom('audit_tree')
