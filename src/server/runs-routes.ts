@@ -23,6 +23,7 @@ const RUN_STATUSES = [
   'failed',
   'denied',
   'cancelled',
+  'needs_attention',
 ] as const;
 
 const startQuerySchema = z

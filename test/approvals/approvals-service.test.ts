@@ -137,7 +137,8 @@ describe('approvals that show what will happen, notify, and decide by link', () 
 
     const replay = await fetch(new URL(path, server.url), { method: 'POST' });
     expect(replay.status).toBe(409);
-    expect((await replay.json()).error.code).toBe('approvals/link-used');
+    const refusal = (await replay.json()) as { error: { code: string } };
+    expect(refusal.error.code).toBe('approvals/link-used');
     const granted = (await service.auditEntries(users.auditor!, { runId: run.run.id })).find(
       (entry) => entry.type === 'approval-granted',
     );
