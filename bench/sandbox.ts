@@ -9,6 +9,7 @@
  *   npx tsx bench/sandbox.ts [runs]
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { BwrapDriver, EgressLedger } from '../src/sandbox/index.js';
@@ -62,10 +63,27 @@ function plainSpawn(command: string[]): Promise<string> {
   });
 }
 
-async function timed(action: () => Promise<unknown>): Promise<number> {
+/** CPU seconds of reaped children (utime + stime of /proc/self/stat), in clock ticks. */
+function childTicks(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // After "pid (comm) ", cutime and cstime are the 14th and 15th fields.
+  return Number(fields[13]) + Number(fields[14]);
+}
+
+/**
+ * CPU time the children of each kind of run used, summed over all runs: unlike wall time it
+ * does not grow when other work on the machine delays a step, so it shows what the sandbox
+ * itself costs on a loaded host. Ticks are 10 ms; over hundreds of runs the mean is precise.
+ */
+const cpuTicks: Record<string, number> = {};
+
+async function timed(name: string, action: () => Promise<unknown>): Promise<number> {
+  const ticks = childTicks();
   const started = performance.now();
   await action();
-  return performance.now() - started;
+  const elapsed = performance.now() - started;
+  cpuTicks[name] = (cpuTicks[name] ?? 0) + childTicks() - ticks;
+  return elapsed;
 }
 
 /** bubblewrap alone with every namespace unshared: what the driver cannot go below. */
@@ -97,18 +115,21 @@ const samples = {
   egress: [] as number[],
 };
 for (let index = 0; index < WARMUP + RUNS; index += 1) {
-  const plain = await timed(() => plainSpawn(['/usr/bin/true']));
-  const bare = await timed(() => plainSpawn(bareBwrap));
-  const driver = await timed(async () => {
+  const plain = await timed('plain', () => plainSpawn(['/usr/bin/true']));
+  const bare = await timed('bare', () => plainSpawn(bareBwrap));
+  const driver = await timed('driver', async () => {
     const result = await plainDriver.run({ ...base, command: ['true'] });
     if (result.exitCode !== 0) throw new Error(`sandboxed true failed: ${result.stderr}`);
   });
-  const proxied = await timed(async () => {
+  const proxied = await timed('egress', async () => {
     const result = await egressDriver.run({ ...base, command: ['true'], egress });
     if (result.exitCode !== 0)
       throw new Error(`sandboxed true with egress failed: ${result.stderr}`);
   });
-  if (index < WARMUP) continue;
+  if (index < WARMUP) {
+    for (const name of Object.keys(cpuTicks)) cpuTicks[name] = 0;
+    continue;
+  }
   samples.plain.push(plain);
   samples.bare.push(bare);
   samples.driver.push(driver);
@@ -125,7 +146,9 @@ for (let index = 0; index < 3; index += 1) {
     throw new Error(`proxied download got ${result.stdout} ${result.stderr}`);
   }
   proxySeconds.push(result.durationMs / 1000);
-  const direct = await timed(() => plainSpawn(['/usr/bin/curl', ...download.slice(1), url]));
+  const direct = await timed('download', () =>
+    plainSpawn(['/usr/bin/curl', ...download.slice(1), url]),
+  );
   directSeconds.push(direct / 1000);
 }
 server.close();
@@ -149,6 +172,12 @@ console.log(
     meetsTarget: driver.p50 - plain.p50 < TARGET_OVERHEAD_MS,
     hardeningOverBareBwrapMs: { p50: round(driver.p50 - bare.p50) },
     egressOverheadMs: { p50: round(proxied.p50 - driver.p50) },
+    childCpuMsPerRun: Object.fromEntries(
+      ['plain', 'bare', 'driver', 'egress'].map((name) => [
+        name,
+        round(((cpuTicks[name] ?? 0) * 10) / RUNS),
+      ]),
+    ),
     proxyThroughputMBps: round(megabytes / best(proxySeconds)),
     directThroughputMBps: round(megabytes / best(directSeconds)),
     downloadMiB: megabytes,
