@@ -5,6 +5,7 @@ import type { RunRecord, StepRecord } from '../../store/index.js';
 import { CastellanService } from '../service.js';
 import { FAKE_MODEL_FIXTURES, startFakeModel } from './fake-model-target.js';
 import { startItopsFleet, waitForIncident } from './itops-fleet-target.js';
+import { changeConfigAndRollBack } from './itops-rollback.js';
 
 /** How the scenario's agent plans: its pack's playbook, or a model (the local fake model). */
 export interface ScenarioOptions {
@@ -16,7 +17,8 @@ export type ScenarioEvent =
   | { kind: 'info'; text: string }
   | { kind: 'step'; step: StepRecord }
   | { kind: 'run'; run: RunRecord }
-  | { kind: 'approval'; text: string };
+  | { kind: 'approval'; text: string }
+  | { kind: 'denial'; text: string };
 
 /** What a scenario did, for the summary table. */
 export interface ScenarioSummary {
@@ -98,6 +100,12 @@ export async function runItopsScenario(
       const health = await fetch(
         new URL(`/services/${incident ?? 'payments'}/health`, fleet.url),
       ).then((response) => response.json() as Promise<{ healthy?: boolean }>);
+      const config = await changeConfigAndRollBack(
+        service,
+        fleet.stateDir,
+        incident ?? 'payments',
+        onEvent,
+      );
       const audit = await service.verifyAudit(await service.localUser('auditor'));
       const signedPacks = await signedPackCheck(service, operator);
       return {
@@ -108,8 +116,8 @@ export async function runItopsScenario(
           (step) => step.status === 'succeeded' || step.status === 'failed',
         ).length,
         denied: view.steps.filter((step) => step.status === 'denied').length,
-        approved,
-        rolledBack: 0,
+        approved: approved + config.approved,
+        rolledBack: config.rolledBack,
         checks: [
           {
             name: 'run completed',
@@ -121,6 +129,7 @@ export async function runItopsScenario(
             ok: health.healthy === true,
             detail: JSON.stringify(health),
           },
+          ...config.checks,
           signedPacks,
           {
             name: 'audit log verifies',

@@ -83,6 +83,9 @@ function show(output: Output, event: ScenarioEvent): void {
     case 'approval':
       output.line(`  ${output.paint('✋', 'yellow')} ${event.text}`);
       return;
+    case 'denial':
+      output.line(`  ${output.paint('⛔', 'red')} ${event.text}`);
+      return;
     case 'step':
       output.line(`  ${output.step(event.step)}`);
       return;
