@@ -39,4 +39,13 @@ export const DEMO_AGENTS: Array<Omit<AgentRecord, 'orgId' | 'createdAt'>> = [
     scopes: ['itops:fleet.read', 'itops:service.read', 'itops:logs.read', 'itops:config.read'],
     planner: { kind: 'playbook', playbook: 'diagnose-and-restart' },
   },
+  {
+    id: 'rnd-agent',
+    description: 'Provisions a test environment in the sandbox from the signed R&D pack.',
+    owner: 'admin',
+    environment: 'dev',
+    packs: ['@castellan/rnd'],
+    scopes: ['rnd:env.provision'],
+    planner: { kind: 'playbook', playbook: 'provision-test-env' },
+  },
 ];

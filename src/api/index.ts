@@ -18,6 +18,7 @@ export { DEMO_USERS, DEMO_AGENTS } from './demo-organisation.js';
 export { localKey, CREDENTIALS_FILE } from './credentials.js';
 export { activatePolicyFolder, readPolicyFolder } from './policy-loading.js';
 export { runItopsScenario } from './scenarios/itops-scenario.js';
+export { runRndScenario } from './scenarios/rnd-scenario.js';
 export type {
   ScenarioEvent,
   ScenarioOptions,

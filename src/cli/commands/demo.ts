@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import {
   initHome,
   runItopsScenario,
+  runRndScenario,
   type ScenarioEvent,
   type ScenarioSummary,
 } from '../../api/index.js';
@@ -12,7 +13,7 @@ import { globals } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
 
-const SCENARIOS = ['itops'] as const;
+const SCENARIOS = ['itops', 'rnd'] as const;
 
 /** `castellan demo`: runs the scenarios against real local systems in the current home. */
 export function registerDemo(program: Command): void {
@@ -57,6 +58,8 @@ export function registerDemo(program: Command): void {
             summaries.push(
               await runItopsScenario(home, (event) => show(output, event), { planner }),
             );
+          if (name === 'rnd')
+            summaries.push(await runRndScenario(home, (event) => show(output, event)));
         }
         output.data({ home, scenarios: summaries });
         table(output, summaries);
