@@ -10,6 +10,7 @@ export const DEMO_USERS: Array<{ id: string; displayName: string; roles: string[
   { id: 'auditor', displayName: 'Audrey Auditor', roles: ['auditor'] },
   { id: 'secadmin', displayName: 'Sven Security', roles: ['security-admin'] },
   { id: 'publisher', displayName: 'Paula Publisher', roles: ['publisher'] },
+  { id: 'finance-approver', displayName: 'Fiona Finance', roles: ['approver:finance'] },
 ];
 
 /** The demo agents: each pinned to its packs, with standing scope grants. */
@@ -47,5 +48,19 @@ export const DEMO_AGENTS: Array<Omit<AgentRecord, 'orgId' | 'createdAt'>> = [
     packs: ['@castellan/rnd'],
     scopes: ['rnd:env.provision'],
     planner: { kind: 'playbook', playbook: 'provision-test-env' },
+  },
+  {
+    id: 'finance-agent',
+    description: 'Reconciles the bank statement against the books and proposes adjustments.',
+    owner: 'admin',
+    environment: 'dev',
+    packs: ['@castellan/finance'],
+    scopes: [
+      'finance:ledger.read',
+      'finance:ledger.reconcile',
+      'finance:ledger.post',
+      'finance:payment.send',
+    ],
+    planner: { kind: 'playbook', playbook: 'reconcile-and-propose' },
   },
 ];

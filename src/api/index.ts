@@ -19,6 +19,7 @@ export { localKey, CREDENTIALS_FILE } from './credentials.js';
 export { activatePolicyFolder, readPolicyFolder } from './policy-loading.js';
 export { runItopsScenario } from './scenarios/itops-scenario.js';
 export { runRndScenario } from './scenarios/rnd-scenario.js';
+export { runFinanceScenario } from './scenarios/finance-scenario.js';
 export type {
   ScenarioEvent,
   ScenarioOptions,

@@ -5,6 +5,7 @@ import {
   initHome,
   runItopsScenario,
   runRndScenario,
+  runFinanceScenario,
   type ScenarioEvent,
   type ScenarioSummary,
 } from '../../api/index.js';
@@ -13,7 +14,7 @@ import { globals } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
 
-const SCENARIOS = ['itops', 'rnd'] as const;
+const SCENARIOS = ['itops', 'finance', 'rnd'] as const;
 
 /** `castellan demo`: runs the scenarios against real local systems in the current home. */
 export function registerDemo(program: Command): void {
@@ -58,6 +59,8 @@ export function registerDemo(program: Command): void {
             summaries.push(
               await runItopsScenario(home, (event) => show(output, event), { planner }),
             );
+          if (name === 'finance')
+            summaries.push(await runFinanceScenario(home, (event) => show(output, event)));
           if (name === 'rnd')
             summaries.push(await runRndScenario(home, (event) => show(output, event)));
         }
