@@ -63,4 +63,19 @@ export const DEMO_AGENTS: Array<Omit<AgentRecord, 'orgId' | 'createdAt'>> = [
     ],
     planner: { kind: 'playbook', playbook: 'reconcile-and-propose' },
   },
+  {
+    id: 'compliance-agent',
+    description: 'Collects the records of a legal matter under a litigation hold.',
+    owner: 'admin',
+    environment: 'dev',
+    packs: ['@castellan/compliance'],
+    scopes: [
+      'compliance:records.read',
+      'compliance:records.hold',
+      'compliance:records.archive',
+      'compliance:records.share',
+      'compliance:records.delete',
+    ],
+    planner: { kind: 'playbook', playbook: 'collect-matter' },
+  },
 ];

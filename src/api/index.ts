@@ -20,6 +20,7 @@ export { activatePolicyFolder, readPolicyFolder } from './policy-loading.js';
 export { runItopsScenario } from './scenarios/itops-scenario.js';
 export { runRndScenario } from './scenarios/rnd-scenario.js';
 export { runFinanceScenario } from './scenarios/finance-scenario.js';
+export { runComplianceScenario } from './scenarios/compliance-scenario.js';
 export type {
   ScenarioEvent,
   ScenarioOptions,

@@ -6,6 +6,7 @@ import {
   runItopsScenario,
   runRndScenario,
   runFinanceScenario,
+  runComplianceScenario,
   type ScenarioEvent,
   type ScenarioSummary,
 } from '../../api/index.js';
@@ -14,7 +15,7 @@ import { globals } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
 
-const SCENARIOS = ['itops', 'finance', 'rnd'] as const;
+const SCENARIOS = ['itops', 'compliance', 'finance', 'rnd'] as const;
 
 /** `castellan demo`: runs the scenarios against real local systems in the current home. */
 export function registerDemo(program: Command): void {
@@ -59,6 +60,8 @@ export function registerDemo(program: Command): void {
             summaries.push(
               await runItopsScenario(home, (event) => show(output, event), { planner }),
             );
+          if (name === 'compliance')
+            summaries.push(await runComplianceScenario(home, (event) => show(output, event)));
           if (name === 'finance')
             summaries.push(await runFinanceScenario(home, (event) => show(output, event)));
           if (name === 'rnd')
