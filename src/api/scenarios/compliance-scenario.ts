@@ -161,6 +161,7 @@ export async function runComplianceScenario(
           name: 'personal data to an external destination blocked',
           ok:
             exfiltration.run.status !== 'completed' &&
+            exfiltration.reason.includes('data-rule:external') &&
             !existsSync(join(store, 'outbox', 'sent.tsv')),
           detail: exfiltration.reason.slice(0, 200),
         },
