@@ -26,6 +26,13 @@ function provisioned(home: string, runId: string, stepIndex: number): Check {
   };
 }
 
+/** The first lines of what a failed shell step wrote to stderr (its own account of the refusal). */
+function stderrOf(step: { result: unknown } | undefined): string {
+  const result = step?.result as { output?: { stderr?: unknown }; stderr?: unknown } | null;
+  const stderr = result?.output?.stderr ?? result?.stderr;
+  return typeof stderr === 'string' ? stderr.trim().split('\n').slice(0, 4).join(' | ') : '';
+}
+
 /** Runs one hostile script of the pack as its own run and reports how the sandbox stopped it. */
 async function hostile(
   service: CastellanService,
@@ -41,8 +48,8 @@ async function hostile(
     script: [{ tool, args: {} }],
   });
   view.steps.forEach((step) => onEvent({ kind: 'step', step }));
-  onEvent({ kind: 'run', run: view.run });
   const step = view.steps[0];
+  onEvent({ kind: 'denial', text: `${tool} stopped: ${step?.error ?? ''}; ${stderrOf(step)}` });
   const stopped = step !== undefined && (step.status === 'failed' || step.status === 'denied');
   return {
     check: {
