@@ -78,7 +78,10 @@ describe('pack admission and quarantine', () => {
 
   it('ships the itops pack signed, admitted to prod with two approvers, and pins the agents to it', async () => {
     expect(service.config.environment).toBe('prod');
-    const [itops] = await service.packs.list(users.operator!);
+    // Other shipped packs (compliance, finance, rnd) are listed too: pick itops by name.
+    const itops = (await service.packs.list(users.operator!)).find(
+      (pack) => pack.name === '@castellan/itops',
+    );
     expect(itops).toMatchObject({
       name: '@castellan/itops',
       environments: ['dev', 'prod'],
@@ -189,7 +192,10 @@ describe('pack admission and quarantine', () => {
         pid: number;
       }>
     ).find((each) => each.name === 'payments')?.pid;
-    const [itops] = await service.packs.list(users.operator!);
+    // Other shipped packs (compliance, finance, rnd) are listed too: pick itops by name.
+    const itops = (await service.packs.list(users.operator!)).find(
+      (pack) => pack.name === '@castellan/itops',
+    );
     const ref = `@castellan/itops@${itops!.version}`;
     await service.packs.quarantine(users.secadmin!, ref, 'dropper found in scan-logs');
     expect(
