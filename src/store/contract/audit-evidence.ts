@@ -57,6 +57,9 @@ export function auditEvidenceContract(harness: ContractHarness): void {
     expect([...(byKey.get('0/1') ?? [])]).toEqual([...hash(2)]);
     expect([...(byKey.get('1/0') ?? [])]).toEqual([...hash(3)]);
     expect(await store.auditTree.nodes(newOrg(), [{ level: 0, index: 0 }])).toEqual([]);
+    const range = await store.auditTree.nodeRange(orgId, 0, 1, 5);
+    expect(range.map((node) => [node.level, node.index, node.hash[0]])).toEqual([[0, 1, 2]]);
+    expect(await store.auditTree.nodeRange(orgId, 1, 0, 0)).toHaveLength(1);
   });
 
   it('appends many chained rows at once, or none when one of them does not chain', async () => {

@@ -62,11 +62,14 @@ export function auditTreeRepository(context: RepositoryContext): AuditTreeReposi
       const rows = await db
         .selectFrom('audit_tree')
         .select(['level', 'idx', 'hash'])
-        .where('org_id', '=', orgId)
+        // org_id inside every term: with it outside the OR, SQLite plans a scan of the whole
+        // organisation's tree once there are more than a few keys (800 ms at a million leaves);
+        // inside, each term is one primary-key lookup.
         .where((expression) =>
           expression.or(
             keys.map((key) =>
               expression.and([
+                expression('org_id', '=', orgId),
                 expression('level', '=', key.level),
                 expression('idx', '=', key.index),
               ]),
