@@ -41,7 +41,7 @@ export interface ApprovalsHarness {
 export async function createApprovalsHarness(): Promise<ApprovalsHarness> {
   const folder = mkdtempSync(join(tmpdir(), 'castellan-approvals-'));
   const store = await openSqliteStore(join(folder, 'castellan.db'));
-  const clock = new ManualClock(Date.UTC(2026, 10, 26, 12, 0, 0));
+  const clock = new ManualClock(Date.now());
   const people: Array<[string, string[]]> = [
     ['operator', ['operator', 'approver']],
     ['owner', ['admin', 'approver']],
