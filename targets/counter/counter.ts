@@ -146,6 +146,12 @@ server.listen(integerFlag(flags, 'port', 0), '127.0.0.1', () => {
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   process.stdout.write(`${JSON.stringify({ listening: `http://127.0.0.1:${port}` })}\n`);
 });
+// A test process that dies without stopping us (kill -9, a crash) must not leave us running:
+// once we are re-parented, nobody can reach or stop us, so we go.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.exit(0);
+}, 500).unref();
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => server.close(() => process.exit(0)));
 }
