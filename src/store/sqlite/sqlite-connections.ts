@@ -4,6 +4,7 @@ import { Kysely } from 'kysely';
 import type { Database } from '../database.js';
 import { StoreError } from '../errors.js';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
+import { cacheStatements } from './statement-cache.js';
 
 /** A Kysely handle on one SQLite file, and how to give it back. */
 export interface SqliteLease {
@@ -31,7 +32,7 @@ function connect(path: string, database: string): BetterSqlite3.Database {
     connection.pragma('journal_mode = WAL');
     connection.pragma('synchronous = NORMAL');
     connection.pragma('foreign_keys = ON');
-    return connection;
+    return cacheStatements(connection);
   } catch (error) {
     connection?.close();
     const reason = error instanceof Error ? error.message : String(error);
