@@ -1,4 +1,4 @@
-import { canonicalJson, digestOf } from '../core/index.js';
+import { canonicalJson, sha256Hex } from '../core/index.js';
 import type { BlobRecord, BlobRefRecord } from '../store/index.js';
 import type { AuditEntry, AuditEvent, PayloadRef } from './entry.js';
 
@@ -21,17 +21,19 @@ export function prepareEvent(event: AuditEvent): PreparedEvent {
     if (payload === undefined || payload.value === undefined) continue;
     const content = canonicalJson(payload.value);
     const ref: PayloadRef = {
-      digest: digestOf(payload.value),
+      // digestOf(value) is exactly this; the canonical text is at hand already.
+      digest: `sha256:${sha256Hex(content)}`,
       class: payload.class,
       bytes: Buffer.byteLength(content),
     };
     refs[name] = ref;
     blobs.push({ name, ref, content });
   }
-  // JSON round trip drops undefined fields, so the stored and the hashed value are the same.
+  // The JSON round trip drops undefined fields (so the stored and the hashed value are the
+  // same) and throws here, for this event alone, on anything JSON cannot hold (a bigint, a
+  // cycle); what it returns is plain JSON, which canonicalises without fail.
   const fields = JSON.parse(JSON.stringify(rest)) as PreparedEvent['fields'];
   if (blobs.length > 0) fields.payloads = refs;
-  canonicalJson(fields);
   return { fields, blobs };
 }
 

@@ -1,4 +1,4 @@
-import { sha256Hex } from '../../core/index.js';
+import { hash as oneShotHash } from 'node:crypto';
 import type { RawAuditRow } from '../../store/index.js';
 import { canonicalTextOf } from '../canonical-text.js';
 import type { VerificationFailure } from './verification.js';
@@ -83,7 +83,8 @@ export function checkRow(
     );
   }
   const canonical = canonicalTextOf(row.text, parsed);
-  if (sha256Hex(canonical) !== row.hash) {
+  // The one-shot hash: this runs once per entry of the whole log on every verify.
+  if (oneShotHash('sha256', canonical, 'hex') !== row.hash) {
     return failure(
       row.seq,
       'chain',
