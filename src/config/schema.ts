@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { guardSettingsSchema } from './guard-settings.js';
 import { approvalSettingsSchema, notificationSettingsSchema } from './approval-settings.js';
+import { auditSettingsSchema } from './audit-settings.js';
 import { identitySchema } from './identity-schema.js';
 import { modelsSchema } from './model-settings.js';
-import { auditSettingsSchema } from './audit-settings.js';
 
 /** The environments packs are admitted to; rules tighten toward prod. */
 export const environmentSchema = z.enum(['dev', 'staging', 'prod']);
