@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database.js';
 import type {
   EgressAmount,
@@ -11,19 +11,13 @@ import { fromDbInteger, lockForOrganisation, type RepositoryContext } from './co
 /** The destination key of a run's total. */
 const RUN_TOTAL = '*';
 
-async function read(
-  db: Kysely<Database>,
-  orgId: string,
-  runId: string,
-  destination: string,
-): Promise<EgressTotals> {
-  const rows = await db
-    .selectFrom('egress_counters')
-    .select(['destination', 'bytes', 'records'])
-    .where('org_id', '=', orgId)
-    .where('run_id', '=', runId)
-    .where('destination', 'in', [RUN_TOTAL, destination])
-    .execute();
+interface CounterRow {
+  destination: string;
+  bytes: number | string | bigint;
+  records: number | string | bigint;
+}
+
+function totalsOf(rows: readonly CounterRow[], destination: string): EgressTotals {
   const amount = (key: string): EgressAmount => {
     const row = rows.find((candidate) => candidate.destination === key);
     return row === undefined
@@ -33,57 +27,99 @@ async function read(
   return { run: amount(RUN_TOTAL), destination: amount(destination) };
 }
 
+// Raw SQL rather than the query builder: this runs twice on every tool call, and building and
+// compiling the query cost more than running it.
+async function read(
+  db: Kysely<Database>,
+  orgId: string,
+  runId: string,
+  destination: string,
+): Promise<EgressTotals> {
+  const { rows } = await sql<CounterRow>`
+    select destination, bytes, records from egress_counters
+    where org_id = ${orgId} and run_id = ${runId} and destination in (${RUN_TOTAL}, ${destination})
+  `.execute(db);
+  return totalsOf(rows, destination);
+}
+
+/**
+ * Adds `amount` to the run's and the destination's counters in one statement, only if all four
+ * limits hold afterwards: the check reads the counters inside the statement that writes them,
+ * so it is atomic on its own (SQLite takes the write lock when the statement starts). Returns
+ * the counters after the charge, or no rows when a limit would be passed (nothing changed).
+ */
+async function addWithinLimits(
+  db: Kysely<Database>,
+  charge: Parameters<EgressCounterRepository['charge']>,
+): Promise<CounterRow[]> {
+  const [orgId, runId, destination, amount, limits, at] = charge;
+  const { rows } = await sql<CounterRow>`
+    with sent as (
+      select
+        coalesce(max(case when destination = ${RUN_TOTAL} then bytes end), 0) as run_bytes,
+        coalesce(max(case when destination = ${RUN_TOTAL} then records end), 0) as run_records,
+        coalesce(max(case when destination = ${destination} then bytes end), 0) as destination_bytes,
+        coalesce(max(case when destination = ${destination} then records end), 0) as destination_records
+      from egress_counters
+      where org_id = ${orgId} and run_id = ${runId} and destination in (${RUN_TOTAL}, ${destination})
+    ),
+    keys (destination) as (select cast(${RUN_TOTAL} as text) union all select cast(${destination} as text))
+    insert into egress_counters (org_id, run_id, destination, bytes, records, updated_at)
+    select cast(${orgId} as text), cast(${runId} as text), keys.destination,
+      cast(${amount.bytes} as bigint), cast(${amount.records} as bigint), cast(${at} as text)
+    from keys, sent
+    where sent.run_bytes + ${amount.bytes} <= ${limits.run.bytes}
+      and sent.run_records + ${amount.records} <= ${limits.run.records}
+      and sent.destination_bytes + ${amount.bytes} <= ${limits.destination.bytes}
+      and sent.destination_records + ${amount.records} <= ${limits.destination.records}
+    on conflict (org_id, run_id, destination) do update set
+      bytes = egress_counters.bytes + excluded.bytes,
+      records = egress_counters.records + excluded.records,
+      updated_at = excluded.updated_at
+    returning destination, bytes, records
+  `.execute(db);
+  return rows;
+}
+
 /** Egress counters per run and destination, charged atomically against limits. */
 export function egressCounterRepository(context: RepositoryContext): EgressCounterRepository {
   return {
     totals: (orgId, runId, destination) => read(context.db, orgId, runId, destination),
 
-    async charge(orgId, runId, destination, amount, limits, at) {
+    async charge(...charge) {
+      const [orgId, runId, destination, amount, limits] = charge;
       if (destination === RUN_TOTAL) throw new RangeError('"*" is not a destination name');
-      return context.inTransaction(async (transaction): Promise<EgressCharge> => {
-        // PostgreSQL: one writer per run at a time; SQLite's IMMEDIATE transaction already is.
-        await lockForOrganisation(context, transaction, 'egress', `${orgId}/${runId}`);
-        const totals = await read(transaction, orgId, runId, destination);
-        const after: EgressTotals = {
-          run: add(totals.run, amount),
-          destination: add(totals.destination, amount),
-        };
-        const exceeded: Extract<EgressCharge, { ok: false }>['exceeded'] = [];
-        if (after.run.bytes > limits.run.bytes) exceeded.push('run-bytes');
-        if (after.run.records > limits.run.records) exceeded.push('run-records');
-        if (after.destination.bytes > limits.destination.bytes) exceeded.push('destination-bytes');
-        if (after.destination.records > limits.destination.records)
-          exceeded.push('destination-records');
-        if (exceeded.length > 0) return { ok: false, totals, exceeded };
-        for (const [key, value] of [
-          [RUN_TOTAL, after.run],
-          [destination, after.destination],
-        ] as const) {
-          await transaction
-            .insertInto('egress_counters')
-            .values({
-              org_id: orgId,
-              run_id: runId,
-              destination: key,
-              bytes: value.bytes,
-              records: value.records,
-              updated_at: at,
+      const add = (db: Kysely<Database>) => addWithinLimits(db, charge);
+      // SQLite: one statement is one atomic write, with no transaction of its own to commit.
+      // PostgreSQL reads a statement's snapshot before it locks a row, so two charges could
+      // both pass a limit: there the run's lock is held around the statement.
+      const rows =
+        context.dialect === 'postgres'
+          ? await context.inTransaction(async (transaction) => {
+              await lockForOrganisation(context, transaction, 'egress', `${orgId}/${runId}`);
+              return add(transaction);
             })
-            .onConflict((conflict) =>
-              conflict.columns(['org_id', 'run_id', 'destination']).doUpdateSet({
-                bytes: value.bytes,
-                records: value.records,
-                updated_at: at,
-              }),
-            )
-            .execute();
-        }
-        return { ok: true, totals: after };
-      });
+          : await add(context.db);
+      if (rows.length > 0) return { ok: true, totals: totalsOf(rows, destination) };
+      // Refused, and nothing changed: say which limits (counters only grow, so a read now
+      // shows them passed still).
+      const totals = await read(context.db, orgId, runId, destination);
+      return { ok: false, totals, exceeded: exceededBy(totals, amount, limits) };
     },
   };
 }
 
-function add(left: EgressAmount, right: EgressAmount): EgressAmount {
-  return { bytes: left.bytes + right.bytes, records: left.records + right.records };
+function exceededBy(
+  totals: EgressTotals,
+  amount: EgressAmount,
+  limits: { run: EgressAmount; destination: EgressAmount },
+): Extract<EgressCharge, { ok: false }>['exceeded'] {
+  const exceeded: Extract<EgressCharge, { ok: false }>['exceeded'] = [];
+  if (totals.run.bytes + amount.bytes > limits.run.bytes) exceeded.push('run-bytes');
+  if (totals.run.records + amount.records > limits.run.records) exceeded.push('run-records');
+  if (totals.destination.bytes + amount.bytes > limits.destination.bytes)
+    exceeded.push('destination-bytes');
+  if (totals.destination.records + amount.records > limits.destination.records)
+    exceeded.push('destination-records');
+  return exceeded;
 }
