@@ -78,7 +78,11 @@ export class AuditLog {
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
+      for (;;) {
+        // One turn of the microtask queue lets appends made in the same turn join this batch:
+        // the writers the previous commit woke, or a burst that started the drain.
+        await Promise.resolve();
+        if (this.queue.length === 0) break;
         const batch = this.queue.splice(0, this.maxBatch);
         let entries: AuditEntry[];
         this.pendingFrontier = undefined;
@@ -132,6 +136,7 @@ export class AuditLog {
             entry: entry as unknown as Record<string, unknown>,
             prevHash,
             hash,
+            text,
           };
           prevHash = hash;
           return row;

@@ -5,10 +5,12 @@
  * the same value always hashes the same on every machine.
  */
 export function canonicalJson(value: unknown): string {
-  return serialize(value, new Set());
+  return serialize(value, []);
 }
 
-function serialize(value: unknown, seen: Set<object>): string {
+// Every audit entry and every gate decision passes through here, so it is written as plain
+// loops over strings: no intermediate arrays of members, no closures per key.
+function serialize(value: unknown, ancestors: object[]): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
@@ -27,27 +29,32 @@ function serialize(value: unknown, seen: Set<object>): string {
       throw new TypeError('canonical JSON cannot hold undefined at the top level or in arrays');
   }
   const object = value as object;
-  if (seen.has(object)) throw new TypeError('canonical JSON cannot hold a cycle');
-  seen.add(object);
-  try {
-    if (Array.isArray(object)) {
-      return `[${object.map((item) => (item === undefined ? 'null' : serialize(item, seen))).join(',')}]`;
+  if (ancestors.includes(object)) throw new TypeError('canonical JSON cannot hold a cycle');
+  if (object instanceof Date) return JSON.stringify(object.toISOString());
+  ancestors.push(object);
+  let text: string;
+  if (Array.isArray(object)) {
+    text = '[';
+    for (let index = 0; index < object.length; index += 1) {
+      if (index > 0) text += ',';
+      const item: unknown = object[index];
+      text += item === undefined ? 'null' : serialize(item, ancestors);
     }
-    if (object instanceof Date) return JSON.stringify(object.toISOString());
-    const keys = Object.keys(object)
-      .filter((key) => (object as Record<string, unknown>)[key] !== undefined)
-      .sort(compareUtf16);
-    const members = keys.map(
-      (key) =>
-        `${JSON.stringify(key)}:${serialize((object as Record<string, unknown>)[key], seen)}`,
-    );
-    return `{${members.join(',')}}`;
-  } finally {
-    seen.delete(object);
+    text += ']';
+  } else {
+    const record = object as Record<string, unknown>;
+    // The default sort compares UTF-16 code units, which is exactly JCS's order.
+    const keys = Object.keys(record).sort();
+    text = '{';
+    let first = true;
+    for (const key of keys) {
+      const member = record[key];
+      if (member === undefined) continue;
+      text += `${first ? '' : ','}${JSON.stringify(key)}:${serialize(member, ancestors)}`;
+      first = false;
+    }
+    text += '}';
   }
-}
-
-// JCS sorts by UTF-16 code units, which is what a plain `<` on JS strings compares.
-function compareUtf16(left: string, right: string): number {
-  return left < right ? -1 : left > right ? 1 : 0;
+  ancestors.pop();
+  return text;
 }

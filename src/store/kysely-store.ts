@@ -50,6 +50,54 @@ interface SharedState extends KyselyStoreOptions {
 // hang forever; with the mark, it fails at once with an error that says what to do instead.
 const insideTransaction = new AsyncLocalStorage<{ db: Kysely<Database>; active: boolean }>();
 
+type RepositoryName = Exclude<keyof Store, 'kind' | 'transaction' | 'migrate' | 'ping' | 'close'>;
+
+const repositoryFactories: {
+  [Name in RepositoryName]: (context: RepositoryContext) => Store[Name];
+} = {
+  organisations: organisationRepository,
+  users: userRepository,
+  apiKeys: apiKeyRepository,
+  agents: agentRepository,
+  runs: runRepository,
+  steps: stepRepository,
+  approvals: approvalRepository,
+  audit: auditRepository,
+  revocations: revocationRepository,
+  policies: policyRepository,
+  grants: grantRepository,
+  scopeRequests: scopeRequestRepository,
+  issuedTokens: issuedTokenRepository,
+  revocationState: revocationStateRepository,
+  auditTree: auditTreeRepository,
+  auditPayloads: auditPayloadRepository,
+  guardVault: guardVaultRepository,
+  egress: egressCounterRepository,
+  policyGovernance: policyGovernanceRepository,
+  packs: packRepository,
+  approvalDelivery: approvalDeliveryRepository,
+};
+
+/**
+ * The repositories as getters that build each one on first use. Every transaction gets a store
+ * of its own, and most touch two or three repositories: building all of them up front cost more
+ * than the audit append's statements.
+ */
+function lazyRepositories(
+  context: RepositoryContext,
+  guard: <T extends object>(repository: T) => T,
+): Pick<Store, RepositoryName> {
+  const repositories = {} as Pick<Store, RepositoryName>;
+  for (const name of Object.keys(repositoryFactories) as RepositoryName[]) {
+    let built: object | undefined;
+    Object.defineProperty(repositories, name, {
+      enumerable: true,
+      get: () => (built ??= guard(repositoryFactories[name](context))),
+    });
+  }
+  return repositories;
+}
+
 /** Builds the Store over a Kysely handle; the repositories are the same for both dialects. */
 export function createKyselyStore(options: KyselyStoreOptions): Store {
   return buildStore({ ...options, closed: false }, undefined);
@@ -79,32 +127,12 @@ function buildStore(shared: SharedState, transaction: Kysely<Database> | undefin
   const guard = <T extends object>(repository: T): T =>
     guardMethods(repository, shared.database, assertUsable);
 
-  const store: Store = {
+  // Object.assign keeps the getters of its target (a spread would call every one of them).
+  const store: Store = Object.assign(lazyRepositories(context, guard), {
     kind: shared.dialect,
-    organisations: guard(organisationRepository(context)),
-    users: guard(userRepository(context)),
-    apiKeys: guard(apiKeyRepository(context)),
-    agents: guard(agentRepository(context)),
-    runs: guard(runRepository(context)),
-    steps: guard(stepRepository(context)),
-    approvals: guard(approvalRepository(context)),
-    audit: guard(auditRepository(context)),
-    revocations: guard(revocationRepository(context)),
-    policies: guard(policyRepository(context)),
-    grants: guard(grantRepository(context)),
-    scopeRequests: guard(scopeRequestRepository(context)),
-    issuedTokens: guard(issuedTokenRepository(context)),
-    revocationState: guard(revocationStateRepository(context)),
-    auditTree: guard(auditTreeRepository(context)),
-    auditPayloads: guard(auditPayloadRepository(context)),
-    guardVault: guard(guardVaultRepository(context)),
-    egress: guard(egressCounterRepository(context)),
-    policyGovernance: guard(policyGovernanceRepository(context)),
-    packs: guard(packRepository(context)),
-    approvalDelivery: guard(approvalDeliveryRepository(context)),
 
     // A nested call joins the enclosing transaction: one commit, one rollback.
-    async transaction(work) {
+    async transaction<T>(work: (inner: Store) => Promise<T>): Promise<T> {
       if (transaction !== undefined) return work(store);
       assertUsable();
       const mark = { db: shared.db, active: true };
@@ -148,7 +176,7 @@ function buildStore(shared: SharedState, transaction: Kysely<Database> | undefin
       shared.closed = true;
       await shared.release();
     },
-  };
+  });
   rememberHandleForTests(store, db);
   return store;
 }

@@ -149,6 +149,11 @@ export interface AuditRow {
   entry: Record<string, unknown>;
   prevHash: string;
   hash: string;
+  /**
+   * The entry's canonical JSON, when the writer has it already (it hashed it): stored as is,
+   * which spares serialising the entry twice. It must be canonicalJson(entry).
+   */
+  text?: string;
 }
 
 export interface RevocationRecord {

@@ -11,9 +11,22 @@ import type {
   AuditBlobsTable,
   AuditHoldsTable,
 } from '../audit-evidence-tables.js';
-import { fromDbInteger, type RepositoryContext } from './context.js';
+import { fromDbInteger, insertRows, type RepositoryContext } from './context.js';
 
 const INSERT_CHUNK = 500;
+const BLOB_COLUMNS = ['org_id', 'digest', 'class', 'content', 'bytes', 'created_at', 'pruned_at'];
+const REF_COLUMNS = [
+  'org_id',
+  'seq',
+  'name',
+  'digest',
+  'run_id',
+  'user_id',
+  'agent_id',
+  'type',
+  'tool',
+  'time',
+];
 
 function toBlob(row: Selectable<AuditBlobsTable>): BlobRecord {
   return {
@@ -67,46 +80,45 @@ function chunks<T>(items: T[]): T[][] {
 export function auditPayloadRepository(context: RepositoryContext): AuditPayloadRepository {
   const { db } = context;
   return {
+    // Both inserts run in every audit append that carries payloads: past the query builder.
     async insertBlobs(blobs) {
-      for (const chunk of chunks(blobs)) {
-        await db
-          .insertInto('audit_blobs')
-          .values(
-            chunk.map((blob) => ({
-              org_id: blob.orgId,
-              digest: blob.digest,
-              class: blob.class,
-              content: blob.content,
-              bytes: blob.bytes,
-              created_at: blob.createdAt,
-              pruned_at: blob.prunedAt,
-            })),
-          )
-          .onConflict((conflict) => conflict.doNothing())
-          .execute();
-      }
+      await insertRows(
+        context,
+        db,
+        'audit_blobs',
+        BLOB_COLUMNS,
+        blobs.map((blob) => [
+          blob.orgId,
+          blob.digest,
+          blob.class,
+          blob.content,
+          blob.bytes,
+          blob.createdAt,
+          blob.prunedAt,
+        ]),
+        ' on conflict do nothing',
+      );
     },
 
     async insertRefs(refs) {
-      for (const chunk of chunks(refs)) {
-        await db
-          .insertInto('audit_blob_refs')
-          .values(
-            chunk.map((ref) => ({
-              org_id: ref.orgId,
-              seq: ref.seq,
-              name: ref.name,
-              digest: ref.digest,
-              run_id: ref.runId,
-              user_id: ref.userId,
-              agent_id: ref.agentId,
-              type: ref.type,
-              tool: ref.tool,
-              time: ref.time,
-            })),
-          )
-          .execute();
-      }
+      await insertRows(
+        context,
+        db,
+        'audit_blob_refs',
+        REF_COLUMNS,
+        refs.map((ref) => [
+          ref.orgId,
+          ref.seq,
+          ref.name,
+          ref.digest,
+          ref.runId,
+          ref.userId,
+          ref.agentId,
+          ref.type,
+          ref.tool,
+          ref.time,
+        ]),
+      );
     },
 
     async getBlob(orgId, digest) {

@@ -6,10 +6,9 @@ import type {
 } from '../audit-evidence-port.js';
 import type { AuditCheckpointsTable } from '../audit-evidence-tables.js';
 import { AUDIT_WRITER_ROLE } from '../migrations/audit-evidence-guards.js';
-import { fromDbInteger, type RepositoryContext } from './context.js';
+import { fromDbInteger, insertRows, type RepositoryContext } from './context.js';
 
-// SQLite allows 32766 bound values per statement; four columns per node stays well under.
-const INSERT_CHUNK = 1000;
+const NODE_COLUMNS = ['org_id', 'level', 'idx', 'hash'];
 
 function toCheckpoint(row: Selectable<AuditCheckpointsTable>): CheckpointRecord {
   return {
@@ -40,21 +39,15 @@ export function auditTreeRepository(context: RepositoryContext): AuditTreeReposi
     },
 
     async insertNodes(orgId, nodes) {
-      for (let start = 0; start < nodes.length; start += INSERT_CHUNK) {
-        const chunk = nodes.slice(start, start + INSERT_CHUNK);
-        await db
-          .insertInto('audit_tree')
-          .values(
-            chunk.map((node) => ({
-              org_id: orgId,
-              level: node.level,
-              idx: node.index,
-              hash: node.hash,
-            })),
-          )
-          .onConflict((conflict) => conflict.doNothing())
-          .execute();
-      }
+      // Past the query builder: this runs in every audit append (see runStatement).
+      await insertRows(
+        context,
+        db,
+        'audit_tree',
+        NODE_COLUMNS,
+        nodes.map((node) => [orgId, node.level, node.index, node.hash]),
+        ' on conflict do nothing',
+      );
     },
 
     async nodes(orgId, keys) {

@@ -1,9 +1,16 @@
 import type { Kysely, Selectable } from 'kysely';
 import { canonicalJson } from '../../core/index.js';
-import type { AuditLogTable, Database } from '../database.js';
+import type { AuditLogTable, Database, DbInteger } from '../database.js';
 import { StoreError } from '../errors.js';
 import type { AuditRepository, AuditRow } from '../port.js';
-import { fromDbInteger, fromJson, lockForOrganisation, type RepositoryContext } from './context.js';
+import {
+  fromDbInteger,
+  fromJson,
+  insertRows,
+  lockForOrganisation,
+  runStatement,
+  type RepositoryContext,
+} from './context.js';
 
 type Tail = { seq: number; hash: string } | undefined;
 
@@ -17,14 +24,13 @@ function toRow(row: Selectable<AuditLogTable>): AuditRow {
   };
 }
 
-async function readTail(db: Kysely<Database>, orgId: string): Promise<Tail> {
-  const row = await db
-    .selectFrom('audit_log')
-    .select(['seq', 'hash'])
-    .where('org_id', '=', orgId)
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+// The append path's statements run past the query builder (see runStatement): they are most of
+// what an append costs the store.
+const TAIL = 'select seq, hash from audit_log where org_id = ? order by seq desc limit 1';
+const COLUMNS = ['org_id', 'seq', 'entry', 'prev_hash', 'hash', 'run_id'];
+
+async function readTail(context: RepositoryContext, db: Kysely<Database>, orgId: string) {
+  const [row] = await runStatement<{ seq: DbInteger; hash: string }>(context, db, TAIL, [orgId]);
   return row && { seq: fromDbInteger(row.seq), hash: row.hash };
 }
 
@@ -45,17 +51,37 @@ function checkChain(orgId: string, tail: Tail, row: AuditRow): void {
   }
 }
 
-function toInsert(row: AuditRow) {
+function toInsert(row: AuditRow): unknown[] {
   const runId = row.entry['runId'];
-  return {
-    org_id: row.orgId,
-    seq: row.seq,
-    // Canonical JSON: the stored text is exactly what was hashed, checkable by any tool.
-    entry: canonicalJson(row.entry),
-    prev_hash: row.prevHash,
-    hash: row.hash,
-    run_id: typeof runId === 'string' ? runId : null,
-  };
+  return [
+    row.orgId,
+    row.seq,
+    // Canonical JSON: the stored text is exactly what was hashed, checkable by any tool. The
+    // audit room passes the text it hashed; it is the entry's canonical form (AuditRow.text).
+    row.text ?? canonicalJson(row.entry),
+    row.prevHash,
+    row.hash,
+    typeof runId === 'string' ? runId : null,
+  ];
+}
+
+/** Appends the rows `build` makes from the tail, under the append lock, checked link by link. */
+async function appendRows(
+  context: RepositoryContext,
+  orgId: string,
+  build: (tail: Tail) => AuditRow[],
+): Promise<AuditRow[]> {
+  return context.inTransaction(async (transaction) => {
+    await lockForOrganisation(context, transaction, 'audit', orgId);
+    let tail = await readTail(context, transaction, orgId);
+    const rows = build(tail);
+    for (const row of rows) {
+      checkChain(orgId, tail, row);
+      tail = { seq: row.seq, hash: row.hash };
+    }
+    await insertRows(context, transaction, 'audit_log', COLUMNS, rows.map(toInsert));
+    return rows;
+  });
 }
 
 /** The append-only, hash-chained audit log: one total order per organisation. */
@@ -63,46 +89,12 @@ export function auditRepository(context: RepositoryContext): AuditRepository {
   const { db } = context;
   return {
     async append(orgId, build) {
-      return context.inTransaction(async (transaction) => {
-        await lockForOrganisation(context, transaction, 'audit', orgId);
-        const tail = await readTail(transaction, orgId);
-        const row = build(tail);
-        checkChain(orgId, tail, row);
-        const runId = row.entry['runId'];
-        await transaction
-          .insertInto('audit_log')
-          .values({
-            org_id: row.orgId,
-            seq: row.seq,
-            // Canonical JSON: the stored text is exactly what was hashed, checkable by any tool.
-            entry: canonicalJson(row.entry),
-            prev_hash: row.prevHash,
-            hash: row.hash,
-            run_id: typeof runId === 'string' ? runId : null,
-          })
-          .execute();
-        return row;
-      });
+      const [row] = await appendRows(context, orgId, (tail) => [build(tail)]);
+      return row!;
     },
 
     async appendMany(orgId, build) {
-      return context.inTransaction(async (transaction) => {
-        await lockForOrganisation(context, transaction, 'audit', orgId);
-        let tail = await readTail(transaction, orgId);
-        const rows = build(tail);
-        for (const row of rows) {
-          checkChain(orgId, tail, row);
-          tail = { seq: row.seq, hash: row.hash };
-        }
-        // Seven columns a row: 100 rows stay far below SQLite's limit on bound values.
-        for (let start = 0; start < rows.length; start += 100) {
-          await transaction
-            .insertInto('audit_log')
-            .values(rows.slice(start, start + 100).map(toInsert))
-            .execute();
-        }
-        return rows;
-      });
+      return appendRows(context, orgId, build);
     },
 
     async range(orgId, fromSeq, toSeq, limit) {
@@ -118,7 +110,7 @@ export function auditRepository(context: RepositoryContext): AuditRepository {
     },
 
     async tail(orgId) {
-      return readTail(db, orgId);
+      return readTail(context, db, orgId);
     },
 
     async count(orgId) {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Database, DbBoolean, DbInteger, DialectKind } from '../database.js';
 
 /** What every repository needs: a handle (the root database or a transaction) and the dialect. */
@@ -57,4 +57,72 @@ export async function lockForOrganisation(
 /** The present moment as ISO 8601, for timestamps the caller did not give. */
 export function nowIso(): string {
   return new Date().toISOString();
+}
+
+// Statement texts in PostgreSQL's `$n` form, by their `?` form: built once per shape.
+const postgresTexts = new Map<string, string>();
+
+function inDialect(context: RepositoryContext, text: string): string {
+  if (context.dialect !== 'postgres') return text;
+  let converted = postgresTexts.get(text);
+  if (converted === undefined) {
+    let position = 0;
+    converted = text.replace(/\?/g, () => `$${(position += 1)}`);
+    postgresTexts.set(text, converted);
+  }
+  return converted;
+}
+
+/**
+ * Runs one fixed statement past the query builder, for the few hot paths (the audit append)
+ * where building and compiling a query costs more than running it. `text` is a constant of the
+ * caller's, with `?` placeholders and no `?` anywhere else; values are only ever bound.
+ */
+export async function runStatement<Row>(
+  context: RepositoryContext,
+  db: Kysely<Database>,
+  text: string,
+  parameters: readonly unknown[],
+): Promise<Row[]> {
+  const result = await db.executeQuery<Row>(
+    CompiledQuery.raw(inDialect(context, text), [...parameters]),
+  );
+  return result.rows;
+}
+
+/**
+ * Inserts `rows` (each an array of `columns.length` values) with multi-row INSERTs whose row
+ * counts are powers of two up to 64, so that a table has at most seven statement shapes for the
+ * statement cache to keep, whatever the batch sizes. `suffix` follows the VALUES list (an ON
+ * CONFLICT clause).
+ */
+export async function insertRows(
+  context: RepositoryContext,
+  db: Kysely<Database>,
+  table: string,
+  columns: readonly string[],
+  rows: ReadonlyArray<readonly unknown[]>,
+  suffix = '',
+): Promise<void> {
+  let start = 0;
+  while (start < rows.length) {
+    let count = 64;
+    while (count > rows.length - start) count /= 2;
+    const text = `insert into ${table} (${columns.join(', ')}) values ${valuesList(columns.length, count)}${suffix}`;
+    await runStatement(context, db, text, rows.slice(start, start + count).flat());
+    start += count;
+  }
+}
+
+const valuesLists = new Map<string, string>();
+
+function valuesList(columns: number, rows: number): string {
+  const key = `${columns}x${rows}`;
+  let text = valuesLists.get(key);
+  if (text === undefined) {
+    const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+    text = Array.from({ length: rows }, () => row).join(', ');
+    valuesLists.set(key, text);
+  }
+  return text;
 }
