@@ -137,6 +137,35 @@ describe('PolicyEngine.decide', () => {
     if (decision.effect === 'deny') expect(decision.reasons[0]).toMatch(/^engine-error: /);
   });
 
+  it('denies with engine-error on a malformed context value that no policy reads', () => {
+    const decision = engine('@id("p") permit(principal, action, resource);').decide(
+      request({ context: { ratio: 0.5 } }),
+    );
+    expect(decision.effect).toBe('deny');
+    if (decision.effect === 'deny') expect(decision.reasons[0]).toMatch(/^engine-error: /);
+  });
+
+  it('still looks roles up in the entity store when a policy asks through the context', () => {
+    const user = { type: 'Castellan::User', id: 'ann' };
+    const loaded = engine(`
+      @id("allow-all") permit(principal, action, resource);
+      @id("no-interns") forbid(principal, action, resource)
+        when { context.user in Castellan::Role::"intern" };
+    `);
+    const entities = [
+      { uid: user, attrs: {}, parents: [{ type: 'Castellan::Role', id: 'intern' }] },
+    ];
+    const asIntern = loaded.decide(request({ context: { user: { __entity: user } }, entities }));
+    expect(asIntern).toMatchObject({ effect: 'deny', policyIds: ['no-interns'] });
+    const asStaff = loaded.decide(
+      request({
+        context: { user: { __entity: user } },
+        entities: [{ ...entities[0]!, parents: [] }],
+      }),
+    );
+    expect(asStaff.effect).toBe('allow');
+  });
+
   it('denies with engine-error when the request is not even well-formed', () => {
     const broken = { ...request(), context: undefined } as unknown as PolicyRequest;
     const decision = engine('@id("p") permit(principal, action, resource);').decide(broken);
