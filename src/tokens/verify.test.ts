@@ -238,6 +238,28 @@ describe.each(['node', 'jose'] as const)('with the %s engine', (name) => {
       await expectCode(`${head}.${body}.${signature}`, 'bad-signature');
     });
 
+    it('over a tampered copy of a token that verified just before', async () => {
+      const token = await signed();
+      await expect(
+        verifyCapabilityToken(token, keys, testConfig, options()),
+      ).resolves.toBeDefined();
+      const [head = '', , signature = ''] = token.split('.');
+      const widened = encodePart(validPayload({ scope: 'itops:service.restart' }));
+      await expectCode(`${head}.${widened}.${signature}`, 'bad-signature');
+    });
+
+    it('under another key, of a token that verified under this one', async () => {
+      const token = await signed();
+      await expect(
+        verifyCapabilityToken(token, keys, testConfig, options()),
+      ).resolves.toBeDefined();
+      const impostor = { ...(await generateInstanceKeys()), kid: keys.kid };
+      const error = await verifyCapabilityToken(token, impostor, testConfig, options()).catch(
+        (thrown: unknown) => thrown,
+      );
+      expect((error as TokenError).code).toBe('bad-signature');
+    });
+
     it('that is empty under alg EdDSA', async () => {
       const token = `${encodePart(header)}.${encodePart(validPayload())}.`;
       await expectCode(token, 'bad-signature');
@@ -263,6 +285,15 @@ describe.each(['node', 'jose'] as const)('with the %s engine', (name) => {
     it('an expired token, judged by the given clock', async () => {
       const clock = new ManualClock(START + (900 + 5) * 1000);
       await expectCode(await signed(), 'expired', options({ clock }));
+    });
+
+    it('a token that verified before and has expired since', async () => {
+      const token = await signed();
+      await expect(
+        verifyCapabilityToken(token, keys, testConfig, options()),
+      ).resolves.toBeDefined();
+      const clock = new ManualClock(START + (900 + 5) * 1000);
+      await expectCode(token, 'expired', options({ clock }));
     });
 
     it('a token older than the longest lifetime even if exp says otherwise', async () => {
