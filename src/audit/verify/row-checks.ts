@@ -1,13 +1,16 @@
 import { hash as oneShotHash } from 'node:crypto';
 import type { RawAuditRow } from '../../store/index.js';
 import { canonicalTextOf } from '../canonical-text.js';
+import { leafHash, type Hash } from '../merkle/hashes.js';
+import { rowFacts, type RowFacts } from './row-facts.mjs';
 import type { VerificationFailure } from './verification.js';
 
 /** A row that passed, as the next row's checks need it. */
 export interface CheckedRow {
   row: RawAuditRow;
   prevHash: unknown;
-  canonical: string;
+  /** The RFC 9162 leaf hash of the entry: SHA-256(0x00 || its canonical JSON). */
+  leaf: Hash;
 }
 
 const failure = (
@@ -82,9 +85,16 @@ export function checkRow(
       `seq ${row.seq} does not chain from seq ${row.seq - 1} (an entry before it was removed or replaced)`,
     );
   }
+  // Text Castellan wrote hashes to its stored hash as it is: it was canonical when hashed, and
+  // the leaf is over the same bytes. (Text that matches its hash but is not canonical can only be
+  // a forgery with a recomputed hash, and its leaf then differs from the one the signed
+  // checkpoints cover.) Otherwise the text may be a re-serialised copy: canonicalise and retry.
+  const facts = rowFacts([row.text]);
+  if (facts.hashes[0] === row.hash) {
+    return { row, prevHash: entry.prevHash, leaf: facts.leaves.subarray(0, 32) };
+  }
   const canonical = canonicalTextOf(row.text, parsed);
-  // The one-shot hash: this runs once per entry of the whole log on every verify.
-  if (oneShotHash('sha256', canonical, 'hex') !== row.hash) {
+  if (canonical === row.text || oneShotHash('sha256', canonical, 'hex') !== row.hash) {
     return failure(
       row.seq,
       'chain',
@@ -92,7 +102,32 @@ export function checkRow(
       `seq ${row.seq} does not hash to its stored hash (edited)`,
     );
   }
-  return { row, prevHash: entry.prevHash, canonical };
+  return { row, prevHash: entry.prevHash, leaf: leafHash(canonical) };
+}
+
+/**
+ * The common case, from facts computed ahead (row-facts.mjs): the row sits at the expected seq,
+ * its text claims that seq and the previous entry's hash, and it hashes to its stored hash.
+ * Exactly the cases in which checkRow passes a row on its first path; anything else gives
+ * undefined, and the caller runs checkRow for the precise answer.
+ */
+export function checkRowFromFacts(
+  row: RawAuditRow,
+  index: number,
+  facts: RowFacts,
+  expectedSeq: number,
+  previousHash: string,
+): CheckedRow | undefined {
+  if (
+    row.seq !== expectedSeq ||
+    facts.seqs[index] !== row.seq ||
+    facts.prevHashes[index] !== previousHash ||
+    row.prevHash !== previousHash ||
+    facts.hashes[index] !== row.hash
+  ) {
+    return undefined;
+  }
+  return { row, prevHash: previousHash, leaf: facts.leaves.subarray(index * 32, index * 32 + 32) };
 }
 
 /** Narrows checkRow's answer. */

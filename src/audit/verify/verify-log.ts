@@ -2,10 +2,11 @@ import type { AuditTreeRepository } from '../../store/index.js';
 import type { NoteVerifier } from '../checkpoint/note.js';
 import { GENESIS_HASH } from '../entry.js';
 import { MerkleAccumulator } from '../merkle/accumulator.js';
-import { leafHash, toHex, type Hash } from '../merkle/hashes.js';
+import { toHex, type Hash } from '../merkle/hashes.js';
 import { StoredTree } from '../merkle/stored-tree.js';
 import { checkCheckpoints, groupCheckpoints, type GoodCheckpoint } from './checkpoint-checks.js';
-import { checkRow, isFailure, type CheckedRow } from './row-checks.js';
+import { ParallelFacts } from './parallel-facts.js';
+import { checkRow, checkRowFromFacts, isFailure, type CheckedRow } from './row-checks.js';
 import type { LogVerification, VerificationFailure } from './verification.js';
 import { checkWitness, openWitnessNotes } from './witness-checks.js';
 
@@ -48,27 +49,44 @@ export async function verifyLog(input: VerifyLogInput): Promise<LogVerification>
     ...failure,
   });
 
-  for (;;) {
-    const rows = await tree.rawRange(orgId, expected, PAGE);
-    for (const row of rows) {
-      const checked = checkRow(row, expected, previousHash, previous);
-      if (isFailure(checked)) return fail(checked);
-      accumulator.push(leafHash(checked.canonical));
-      previous = checked;
-      previousHash = row.hash;
-      expected += 1;
-      const size = row.seq;
-      if (!interesting.has(size)) continue;
-      const root = accumulator.root();
-      roots.set(size, root);
-      const group = groups.get(size);
-      if (group === undefined) continue;
-      const problem = await checkCheckpoints(group, root, previousGood, consistency);
-      if (problem !== undefined) return fail(problem);
-      previousGood = { size, root };
-      goodSizes.push(size);
+  // A pipeline over pages: while this thread checks page k in seq order, the worker computes
+  // its share of page k + 1's row facts (see ParallelFacts).
+  const parallel = new ParallelFacts();
+  try {
+    let rows = await tree.rawRange(orgId, expected, PAGE);
+    let job = parallel.begin(rows.map((row) => row.text));
+    while (rows.length > 0) {
+      const facts = await parallel.finish(job);
+      let next: typeof rows = [];
+      if (rows.length === PAGE) {
+        parallel.start();
+        next = await tree.rawRange(orgId, rows[rows.length - 1]!.seq + 1, PAGE);
+      }
+      job = parallel.begin(next.map((row) => row.text));
+      for (const [index, row] of rows.entries()) {
+        const checked =
+          checkRowFromFacts(row, index, facts, expected, previousHash) ??
+          checkRow(row, expected, previousHash, previous);
+        if (isFailure(checked)) return fail(checked);
+        accumulator.push(checked.leaf);
+        previous = checked;
+        previousHash = row.hash;
+        expected += 1;
+        const size = row.seq;
+        if (!interesting.has(size)) continue;
+        const root = accumulator.root();
+        roots.set(size, root);
+        const group = groups.get(size);
+        if (group === undefined) continue;
+        const problem = await checkCheckpoints(group, root, previousGood, consistency);
+        if (problem !== undefined) return fail(problem);
+        previousGood = { size, root };
+        goodSizes.push(size);
+      }
+      rows = next;
     }
-    if (rows.length < PAGE) break;
+  } finally {
+    await parallel.close();
   }
 
   const size = expected - 1;

@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../core/index.js';
+import {
+  ORG,
+  dropProtections,
+  openAuditHarness,
+  type AuditHarness,
+} from '../__fixtures__/audit-harness.js';
+import { readRow, writeRow } from '../__fixtures__/tamper.js';
+import { ParallelFacts } from './parallel-facts.js';
+import { rowFacts } from './row-facts.mjs';
+import { verifyLog } from './verify-log.js';
+
+// Texts as a tampered database may hold them: canonical entries, other JSON, and junk.
+function texts(count: number): string[] {
+  return Array.from({ length: count }, (_, index) => {
+    switch (index % 7) {
+      case 0:
+        return 'not json';
+      case 1:
+        return JSON.stringify([index]);
+      case 2:
+        return JSON.stringify({ seq: String(index), prevHash: 7 });
+      case 3:
+        return `{ "seq": ${index} }`;
+      default:
+        return canonicalJson({ note: `é \u2028 "${index}"`, prevHash: 'a'.repeat(64), seq: index });
+    }
+  });
+}
+
+const plain = (facts: ReturnType<typeof rowFacts>) => ({
+  hashes: facts.hashes,
+  prevHashes: facts.prevHashes,
+  seqs: [...facts.seqs],
+  leaves: Buffer.from(facts.leaves).toString('hex'),
+});
+
+describe('row facts on two threads', () => {
+  let parallel: ParallelFacts | undefined;
+  afterEach(async () => {
+    await parallel?.close();
+  });
+
+  it('gives exactly the facts one thread gives, over several pages', async () => {
+    parallel = new ParallelFacts();
+    parallel.start();
+    for (let page = 0; page < 3; page += 1) {
+      const input = texts(700 + page);
+      const job = parallel.begin(input);
+      expect(job.split, 'the worker takes a share').toBeGreaterThan(0);
+      expect(plain(await parallel.finish(job))).toEqual(plain(rowFacts(input)));
+    }
+  });
+
+  it('reads what a text claims, and nothing from text that is not an object', () => {
+    const facts = rowFacts(['not json', '[1]', '{"prevHash":"p","seq":4}', '{"seq":"4"}']);
+    expect([...facts.seqs]).toEqual([NaN, NaN, 4, NaN]);
+    expect(facts.prevHashes).toEqual([null, null, 'p', null]);
+  });
+
+  it('computes the whole page itself when the worker is gone mid-page', async () => {
+    parallel = new ParallelFacts();
+    parallel.start();
+    const input = texts(500);
+    const job = parallel.begin(input);
+    await parallel.close();
+    expect(plain(await parallel.finish(job))).toEqual(plain(rowFacts(input)));
+    expect(parallel.begin(input).split, 'no worker after close').toBe(0);
+  });
+});
+
+describe('verifying a log of several pages', () => {
+  let harness: AuditHarness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  // 12,000 entries are three pages of 5,000: the second and third pages' facts are shared
+  // with the worker, which takes the leading rows of each page.
+  it('finds an edit wherever it falls in a page, and passes the clean log', async () => {
+    harness = await openAuditHarness();
+    await Promise.all(
+      Array.from({ length: 12_000 }, (_, index) =>
+        harness.log.append({
+          type: 'tool-call-succeeded',
+          actor: { user: 'operator', agent: 'itops-agent' },
+          details: { index },
+        }),
+      ),
+    );
+    await harness.checkpointer.checkpoint();
+    const verify = () =>
+      verifyLog({ tree: harness.store.auditTree, orgId: ORG, verifier: harness.verifier });
+    expect(await verify()).toMatchObject({ ok: true, entries: 12_000, checkpoints: 1 });
+    await dropProtections(harness.store);
+    for (const seq of [11_999, 5_002]) {
+      const row = await readRow(harness.store, seq);
+      await writeRow(harness.store, seq, {
+        ...row,
+        entry: { ...row.entry, details: { index: -1 } },
+      });
+      expect(await verify()).toMatchObject({ ok: false, firstBadSeq: seq, code: 'entry-edited' });
+    }
+  }, 120_000);
+});
