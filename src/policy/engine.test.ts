@@ -183,6 +183,25 @@ describe('PolicyEngine.decide', () => {
     for (let round = 0; round < 20; round += 1) expect(loaded.decide(request())).toEqual(first);
   });
 
+  it('decides a repeated request again on what it reads, and hands out decisions no caller can change', () => {
+    const loaded = engine(`
+      @id("allow-all") permit(principal, action, resource);
+      @id("no-taint") forbid(principal, action, resource) when { context.tainted };
+    `);
+    const clean = loaded.decide(request({ context: { tainted: false } }));
+    expect(clean.effect).toBe('allow');
+    clean.policyIds.push('forged');
+    expect(loaded.decide(request({ context: { tainted: true } }))).toMatchObject({
+      effect: 'deny',
+      policyIds: ['no-taint'],
+    });
+    expect(loaded.decide(request({ context: { tainted: false } }))).toEqual({
+      effect: 'allow',
+      policyIds: ['allow-all'],
+      policyVersion: 7,
+    });
+  });
+
   it('keeps two policy sets loaded under one version apart', () => {
     const permit = PolicyEngine.load(
       { 'a.cedar': '@id("p") permit(principal, action, resource);' },

@@ -2,6 +2,7 @@ import type { Context, Entities } from '@cedar-policy/cedar-wasm/nodejs';
 import { describeError, digestOf } from '../core/index.js';
 import { cedarWasm, describeCedarErrors } from './cedar.js';
 import { isPlainCedarValue, isPlainEntity } from './cedar-json-check.js';
+import { DecisionCache } from './decision-cache.js';
 import { engineError, toDecision } from './decision.js';
 import { PolicyError } from './errors.js';
 import { parsePolicyFiles } from './parse.js';
@@ -49,6 +50,7 @@ export class PolicyEngine {
   readonly #cacheKey: string;
   readonly #schema: PolicySchema | undefined;
   readonly #needs: RequestNeeds;
+  readonly #decisions = new DecisionCache();
 
   private constructor(
     version: number,
@@ -134,7 +136,7 @@ export class PolicyEngine {
       const shaped = this.#trim(
         this.#schema === undefined ? request : shapeToSchema(request, this.#schema),
       );
-      const answer = cedarWasm().statefulIsAuthorized({
+      const call = {
         principal: shaped.principal,
         action: shaped.action,
         resource: shaped.resource,
@@ -145,8 +147,14 @@ export class PolicyEngine {
         ...(this.#schema === undefined
           ? {}
           : { preparsedSchemaName: schemaName(this.#schema), validateRequest: true }),
-      });
-      return toDecision(answer, this.#byId, this.version);
+      };
+      // The bindings hand Cedar JSON.stringify(call): the same text is the same question.
+      const key = requestText(call);
+      const known = key === undefined ? undefined : this.#decisions.get(key);
+      if (known !== undefined) return known;
+      const decision = toDecision(cedarWasm().statefulIsAuthorized(call), this.#byId, this.version);
+      if (key !== undefined) this.#decisions.set(key, decision);
+      return decision;
     } catch (error) {
       // The wasm bindings throw on inputs they cannot deserialise (a missing field, say).
       return engineError(this.version, [], describeError(error));
@@ -184,6 +192,15 @@ export class PolicyEngine {
       if (entity.uid.type === request.action.type) entities.push(entity);
     }
     return { ...request, context, entities };
+  }
+}
+
+// Undefined when the request has no JSON text (Cedar is then asked, and refuses it itself).
+function requestText(call: unknown): string | undefined {
+  try {
+    return JSON.stringify(call);
+  } catch {
+    return undefined;
   }
 }
 
