@@ -1,8 +1,9 @@
-import { canonicalJson, describeError, sha256Hex, systemClock, type Clock } from '../core/index.js';
+import { canonicalJson, describeError, systemClock, type Clock } from '../core/index.js';
 import type { Store } from '../store/index.js';
 import { GENESIS_HASH, type AuditEntry, type AuditEvent } from './entry.js';
 import { AuditError } from './errors.js';
-import { leafHash, type Hash } from './merkle/hashes.js';
+import { entryDigests } from './merkle/entry-digests.mjs';
+import type { Hash } from './merkle/hashes.js';
 import { appendToTree } from './merkle/tree-sync.js';
 import { blobRows, prepareEvent, type PreparedEvent } from './payloads.js';
 
@@ -118,7 +119,7 @@ export class AuditLog {
   private async commit(batch: Pending[]): Promise<AuditEntry[]> {
     return this.store.transaction(async (transaction) => {
       await transaction.auditTree.actAsWriter();
-      const built: Array<{ entry: AuditEntry; text: string }> = [];
+      const built: Array<{ entry: AuditEntry; leaf: Hash }> = [];
       // One tail read and batched inserts for the whole batch, under the store's append lock.
       await transaction.audit.appendMany(this.orgId, (tail) => {
         let seq = tail?.seq ?? 0;
@@ -128,8 +129,8 @@ export class AuditLog {
           seq += 1;
           const entry: AuditEntry = { ...prepared.fields, seq, time, orgId: this.orgId, prevHash };
           const text = canonicalJson(entry);
-          const hash = sha256Hex(text);
-          built.push({ entry, text });
+          const { hash, leaf } = entryDigests(text);
+          built.push({ entry, leaf });
           const row = {
             orgId: this.orgId,
             seq,
@@ -151,7 +152,7 @@ export class AuditLog {
         transaction.auditTree,
         this.orgId,
         first,
-        built.map(({ text }) => leafHash(text)),
+        built.map(({ leaf }) => leaf),
         cached,
       );
       const blobs = batch.flatMap(({ prepared }, index) =>

@@ -1,12 +1,7 @@
 // Plain JavaScript on purpose: verify's worker thread (row-facts-worker.mjs) loads this file
 // directly, without a TypeScript loader, so that it starts in milliseconds. Types are in
 // row-facts.d.mts; the checks that use these facts are in verify-log.ts and row-checks.ts.
-import { hash } from 'node:crypto';
-
-// One entry's UTF-8 bytes behind a 0x00 byte, reused from row to row: the entry's own hash
-// reads bytes 1.., its RFC 9162 leaf hash (SHA-256(0x00 || entry)) the whole, so each text is
-// encoded once. Grows for an unusually large entry.
-let scratch = Buffer.alloc(64 * 1024);
+import { entryDigests } from '../merkle/entry-digests.mjs';
 
 /**
  * What checking a stored row needs that does not depend on the rows before it, for many rows
@@ -25,12 +20,9 @@ export function rowFacts(texts) {
   const leaves = new Uint8Array(count * 32);
   for (let index = 0; index < count; index += 1) {
     const text = texts[index];
-    const needed = 1 + Buffer.byteLength(text);
-    if (scratch.length < needed) scratch = Buffer.alloc(needed * 2);
-    scratch[0] = 0x00;
-    const length = 1 + scratch.write(text, 1, 'utf8');
-    hashes[index] = hash('sha256', scratch.subarray(1, length), 'hex');
-    leaves.set(hash('sha256', scratch.subarray(0, length), 'buffer'), index * 32);
+    const digests = entryDigests(text);
+    hashes[index] = digests.hash;
+    leaves.set(digests.leaf, index * 32);
     let parsed;
     try {
       parsed = JSON.parse(text);
