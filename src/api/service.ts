@@ -8,40 +8,22 @@ import {
   type EnvironmentSettings,
   type ModelProfile,
 } from '../config/index.js';
-import {
-  CounterConnector,
-  createConnectorRegistry,
-  ItopsFleetConnector,
-  McpConnector,
-  ShellConnector,
-  type ConnectorSettings,
-} from '../connectors/index.js';
+import type { ConnectorSettings } from '../connectors/index.js';
 import { describeError, systemClock, type Clock } from '../core/index.js';
-import { Gate } from '../gate/index.js';
 import { authenticateBearer, type ControlPlaneAction } from '../identity/index.js';
 import { loadAdmittedPacks, loadCatalog, PackGuard, type PackCatalog } from '../packs/index.js';
 import type { PolicyEngine } from '../policy/index.js';
 import {
-  DirectPlanner,
   directState,
-  LlmPlanner,
-  PlaybookPlanner,
   RunActivityBus,
-  RollbackPlanner,
   RunEngine,
-  ScriptedPlanner,
   isAtRest,
   playbookState,
   scriptedState,
   type PlannerState,
   type RunActivityListener,
 } from '../runtime/index.js';
-import {
-  createSandboxDriver,
-  createSessionDriver,
-  type SandboxDriver,
-  type SandboxProbe,
-} from '../sandbox/index.js';
+import type { SandboxDriver, SandboxProbe } from '../sandbox/index.js';
 import {
   openStore,
   type AgentRecord,
@@ -65,11 +47,10 @@ import { PackService } from './packs/pack-service.js';
 import { decisionSchema, parseInput, startRunSchema } from './inputs.js';
 import { governedTools, packsOfAgent, toolIdFor, type GovernedTool } from './governed-tools.js';
 import { llmRunState } from './llm-runs.js';
-import { modelResolver } from './model-profiles.js';
 import { ObservedAuditLog } from './observed-audit-log.js';
-import { resourceObserver, RunRecovery } from './run-recovery.js';
+import { RunRecovery } from './run-recovery.js';
+import { wireGovernedPath } from './governed-path.js';
 import { loadActiveEngine } from './policy-loading.js';
-import { guardSettingsFor } from './policies/guard-settings.js';
 import { isPolicyApproval } from './policies/policy-approvals.js';
 import { PolicyRuntime } from './policies/policy-runtime.js';
 import { PolicyService } from './policies/policy-service.js';
@@ -155,61 +136,24 @@ export class CastellanService {
       // Registry versions admitted here are verified again as they load; pinned ones load lazily.
       const packGuard = new PackGuard(store, orgId, config.environment);
       await loadAdmittedPacks(catalog, store, orgId, config.environment);
-      const guard = guardSettingsFor(config);
       const policyRuntime = await PolicyRuntime.open(store, orgId, catalog);
       const policyState = policyRuntime.state;
       const access = wireAccess({ config, store, keys, clock });
-      const sandbox = options.sandbox ?? createSandboxDriver(config.sandbox);
-      const mcp = new McpConnector({ sessions: createSessionDriver(sandbox) });
-      const connectors = createConnectorRegistry([
-        new ShellConnector(sandbox, {
-          workBase: join(home, 'work'),
-          timeoutMs: config.sandbox.timeoutMs,
-          maxOutputBytes: config.sandbox.maxOutputBytes,
-        }),
-        new ItopsFleetConnector(),
-        new CounterConnector(),
-        mcp,
-      ]);
-      const gate = new Gate({
+      const { sandbox, mcp, engine, observeResource } = wireGovernedPath({
+        home,
+        config,
+        options,
         store,
         audit,
         approvals,
         catalog,
-        packs: packGuard,
-        policy: () => policyState.engine,
-        shadowPolicy: () => policyRuntime.shadow(),
-        guard,
+        packGuard,
+        policyRuntime,
+        access,
         keys,
-        tokens: config.tokens,
-        access: access.gate,
-        connectors,
-        connectorSettings: { ...config.connectors, ...(options.connectorSettings ?? {}) },
-        environment: config.environment,
-        allowUnsignedIn: config.packs.allowUnsignedIn,
-        approvalExpirySeconds: config.approvals.expiresAfterSeconds,
-        notifyChannels: ApprovalWork.channels(config),
-        rollbackApproverRole: config.approvals.rollbackApproverRole,
+        activity,
+        profiles,
         clock,
-      });
-      const observeResource = resourceObserver(store, gate);
-      const engine = new RunEngine({
-        store,
-        gate,
-        audit,
-        catalog,
-        keys,
-        tokens: config.tokens,
-        planners: {
-          playbook: new PlaybookPlanner(),
-          scripted: new ScriptedPlanner(),
-          llm: new LlmPlanner({ audit, resolveModel: modelResolver(home, profiles), activity }),
-          direct: new DirectPlanner(),
-          rollback: new RollbackPlanner(observeResource),
-        },
-        maxSteps: config.runs.maxSteps,
-        clock,
-        exchange: access.exchange,
       });
       const service = new CastellanService(
         home,
