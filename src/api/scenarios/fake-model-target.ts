@@ -1,10 +1,7 @@
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { modelProfileSchema, type ModelProfile } from '../../config/index.js';
 import type { SupervisedProcess, Supervisor } from '../../sandbox/index.js';
-import { ApiError } from '../errors.js';
-
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+import { REPO_ROOT, startTarget } from './start-target.js';
 
 /** The recorded exchanges the scenarios replay, by scenario. */
 export const FAKE_MODEL_FIXTURES = {
@@ -28,43 +25,13 @@ export async function startFakeModel(
   fixtures: string[],
   options: { timeoutMs?: number; stream?: boolean } = {},
 ): Promise<RunningFakeModel> {
-  let announce: (url: string) => void = () => undefined;
-  const listening = new Promise<string>((resolvePromise) => (announce = resolvePromise));
-  const process = await supervisor.start({
+  const { url, process } = await startTarget(supervisor, {
     name: 'fake-model',
-    command: [
-      globalThis.process.execPath,
-      '--import',
-      'tsx',
-      join(REPO_ROOT, 'targets/fake-model/main.ts'),
-      '--fixtures',
-      fixtures.join(','),
-      '--port',
-      '0',
-    ],
-    cwd: REPO_ROOT,
-    env: { PATH: '/usr/local/bin:/usr/bin:/bin' },
-    onLine: (line) => {
-      try {
-        const parsed = JSON.parse(line) as { listening?: unknown };
-        if (typeof parsed.listening === 'string') announce(parsed.listening);
-      } catch {
-        // not the ready line
-      }
-    },
+    what: 'fake model server',
+    script: 'targets/fake-model/main.ts',
+    args: ['--fixtures', fixtures.join(','), '--port', '0'],
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
-  const timeoutMs = options.timeoutMs ?? 20_000;
-  const url = await Promise.race([
-    listening,
-    process.exited.then(() => undefined),
-    new Promise<undefined>((resolvePromise) =>
-      setTimeout(() => resolvePromise(undefined), timeoutMs).unref(),
-    ),
-  ]);
-  if (url === undefined) {
-    await process.stop('SIGKILL', 0);
-    throw new ApiError('bad-input', `the fake model server did not start within ${timeoutMs} ms`);
-  }
   const profile = modelProfileSchema.parse({
     provider: 'openai-compatible',
     model: 'fake-gpt-4o',

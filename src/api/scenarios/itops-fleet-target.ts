@@ -1,10 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { SupervisedProcess, Supervisor } from '../../sandbox/index.js';
-import { ApiError } from '../errors.js';
-
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+import { startTarget } from './start-target.js';
 
 /** A running itops fleet: where to reach it and where its logs are. */
 export interface RunningFleet {
@@ -24,15 +21,11 @@ export async function startItopsFleet(
   options: { degradeAfterMs?: number; timeoutMs?: number } = {},
 ): Promise<RunningFleet> {
   mkdirSync(stateDir, { recursive: true });
-  let announce: (url: string) => void = () => undefined;
-  const listening = new Promise<string>((resolvePromise) => (announce = resolvePromise));
-  const process = await supervisor.start({
+  const { url, process } = await startTarget(supervisor, {
     name: 'itops-fleet',
-    command: [
-      globalThis.process.execPath,
-      '--import',
-      'tsx',
-      join(REPO_ROOT, 'targets/itops-fleet/fleet.ts'),
+    what: 'itops fleet',
+    script: 'targets/itops-fleet/fleet.ts',
+    args: [
       '--dir',
       stateDir,
       '--port',
@@ -40,29 +33,8 @@ export async function startItopsFleet(
       '--degrade-after-ms',
       String(options.degradeAfterMs ?? 300),
     ],
-    cwd: REPO_ROOT,
-    env: { PATH: '/usr/local/bin:/usr/bin:/bin' },
-    onLine: (line) => {
-      try {
-        const parsed = JSON.parse(line) as { listening?: unknown };
-        if (typeof parsed.listening === 'string') announce(parsed.listening);
-      } catch {
-        // not the ready line
-      }
-    },
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
-  const timeoutMs = options.timeoutMs ?? 20_000;
-  const url = await Promise.race([
-    listening,
-    process.exited.then(() => undefined),
-    new Promise<undefined>((resolvePromise) =>
-      setTimeout(() => resolvePromise(undefined), timeoutMs).unref(),
-    ),
-  ]);
-  if (url === undefined) {
-    await process.stop('SIGKILL', 0);
-    throw new ApiError('bad-input', `the itops fleet did not start within ${timeoutMs} ms`);
-  }
   return { url, logDir: join(stateDir, 'logs'), stateDir, process };
 }
 
