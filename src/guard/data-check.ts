@@ -178,7 +178,8 @@ export async function checkOutbound(
       new PlaceholderAllocator(),
     ).personalValues;
   }
-  const bytes = egressBytes(args);
+  // The facts measured these very arguments already unless a rule replaced some of them.
+  const bytes = args === facts.restoredArgs ? facts.bytes : egressBytes(args);
   const budget = overBudget(facts.sentSoFar, { bytes, records }, settings.budgets);
   if (budget.length > 0) {
     return {
