@@ -93,13 +93,6 @@ export class ParallelFacts {
     this.otherPerPage = Math.max(0, started - this.begun);
     this.localPerRow = localMs / Math.max(1, job.texts.length - job.split);
     this.workerPerRow = reply.ms / Math.max(1, job.split);
-    console.error(
-      'pf',
-      job.split,
-      this.otherPerPage.toFixed(1),
-      (this.localPerRow * 1000).toFixed(1),
-      (this.workerPerRow * 1000).toFixed(1),
-    );
     return join(head, local);
   }
 

@@ -1,14 +1,18 @@
 import { sql, type Selectable } from 'kysely';
 import type {
   AuditTreeRepository,
+  RawAuditRow,
   CheckpointRecord,
   TreeNodeRecord,
 } from '../audit-evidence-port.js';
 import type { AuditCheckpointsTable } from '../audit-evidence-tables.js';
+import type { DbInteger } from '../database.js';
 import { AUDIT_WRITER_ROLE } from '../migrations/audit-evidence-guards.js';
-import { fromDbInteger, insertRows, type RepositoryContext } from './context.js';
+import { fromDbInteger, insertRows, runStatement, type RepositoryContext } from './context.js';
 
 const NODE_COLUMNS = ['org_id', 'level', 'idx', 'hash'];
+const RAW_RANGE = `select seq, entry as text, prev_hash as "prevHash", hash from audit_log
+  where org_id = ? and seq >= ? order by seq limit ?`;
 
 function toCheckpoint(row: Selectable<AuditCheckpointsTable>): CheckpointRecord {
   return {
@@ -104,21 +108,16 @@ export function auditTreeRepository(context: RepositoryContext): AuditTreeReposi
       return row?.last === null || row?.last === undefined ? 0 : fromDbInteger(row.last) + 1;
     },
 
+    // Verify and export read the whole log through here, page by page: one fixed statement
+    // whose rows come back in the record's shape, with nothing to copy.
     async rawRange(orgId, fromSeq, limit) {
-      const rows = await db
-        .selectFrom('audit_log')
-        .select(['seq', 'entry', 'prev_hash', 'hash'])
-        .where('org_id', '=', orgId)
-        .where('seq', '>=', fromSeq)
-        .orderBy('seq')
-        .limit(limit)
-        .execute();
-      return rows.map((row) => ({
-        seq: fromDbInteger(row.seq),
-        text: row.entry,
-        prevHash: row.prev_hash,
-        hash: row.hash,
-      }));
+      const rows = await runStatement<
+        RawAuditRow | (Omit<RawAuditRow, 'seq'> & { seq: DbInteger })
+      >(context, db, RAW_RANGE, [orgId, fromSeq, limit]);
+      for (const row of rows) {
+        if (typeof row.seq !== 'number') row.seq = fromDbInteger(row.seq);
+      }
+      return rows as RawAuditRow[];
     },
 
     async insertCheckpoint(record) {
