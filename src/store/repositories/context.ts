@@ -91,10 +91,10 @@ export async function runStatement<Row>(
 }
 
 /**
- * Inserts `rows` (each an array of `columns.length` values) with multi-row INSERTs whose row
- * counts are powers of two up to 64, so that a table has at most seven statement shapes for the
- * statement cache to keep, whatever the batch sizes. `suffix` follows the VALUES list (an ON
- * CONFLICT clause).
+ * Inserts `rows` (each an array of `columns.length` values) with multi-row INSERTs of at most 64
+ * rows each. A table has at most 64 statement shapes for the statement cache to keep, and a
+ * batch goes in one statement whatever its size (an audit batch's tree nodes rarely come in a
+ * round number). `suffix` follows the VALUES list (an ON CONFLICT clause).
  */
 export async function insertRows(
   context: RepositoryContext,
@@ -104,13 +104,10 @@ export async function insertRows(
   rows: ReadonlyArray<readonly unknown[]>,
   suffix = '',
 ): Promise<void> {
-  let start = 0;
-  while (start < rows.length) {
-    let count = 64;
-    while (count > rows.length - start) count /= 2;
-    const text = `insert into ${table} (${columns.join(', ')}) values ${valuesList(columns.length, count)}${suffix}`;
-    await runStatement(context, db, text, rows.slice(start, start + count).flat());
-    start += count;
+  for (let start = 0; start < rows.length; start += 64) {
+    const chunk = rows.slice(start, start + 64);
+    const text = `insert into ${table} (${columns.join(', ')}) values ${valuesList(columns.length, chunk.length)}${suffix}`;
+    await runStatement(context, db, text, chunk.flat());
   }
 }
 
