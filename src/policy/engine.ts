@@ -7,7 +7,8 @@ import { engineError, toDecision } from './decision.js';
 import { PolicyError } from './errors.js';
 import { parsePolicyFiles } from './parse.js';
 import { needsEntityStore, requestNeeds, type RequestNeeds } from './request-needs.js';
-import { projectToShape, type PolicySchema } from './schema.js';
+import { contextLimitedSchema, projectToShape, type PolicySchema } from './schema.js';
+import { SchemaFit } from './schema-fit.js';
 import type { PolicyDecision, PolicyEntity, PolicyInfo, PolicyRequest } from './types.js';
 import { validateAgainstSchema } from './validate.js';
 
@@ -50,6 +51,10 @@ export class PolicyEngine {
   readonly #cacheKey: string;
   readonly #schema: PolicySchema | undefined;
   readonly #needs: RequestNeeds;
+  /** What requests are checked against: the schema, cut to the context the policies read. */
+  readonly #requestSchema: PolicySchema | undefined;
+  /** Checks what is left out of Cedar's sight against the schema, as Cedar would have. */
+  readonly #fit: SchemaFit | undefined;
   readonly #decisions = new DecisionCache();
 
   private constructor(
@@ -59,6 +64,7 @@ export class PolicyEngine {
     cacheKey: string,
     schema: PolicySchema | undefined,
     warnings: string[],
+    reads: { needs: RequestNeeds; requestSchema: PolicySchema | undefined },
   ) {
     this.version = version;
     this.digest = digest;
@@ -68,7 +74,9 @@ export class PolicyEngine {
     this.#byId = new Map(policies.map((policy) => [policy.id, policy]));
     this.#cacheKey = cacheKey;
     this.#schema = schema;
-    this.#needs = requestNeeds(policies.map((policy) => policyJson(policy.text)));
+    this.#needs = reads.needs;
+    this.#requestSchema = reads.requestSchema;
+    this.#fit = schema === undefined ? undefined : new SchemaFit(schema.json);
   }
 
   /**
@@ -104,6 +112,12 @@ export class PolicyEngine {
     const { schema } = options;
     const { policies, warnings } = PolicyEngine.check(files, schema);
     if (schema !== undefined) preparseSchema(schema);
+    const needs = requestNeeds(policies.map((policy) => policyJson(policy.text)));
+    const requestSchema =
+      schema === undefined || needs.contextAttributes === undefined
+        ? schema
+        : (contextLimitedSchema(schema, needs.contextAttributes) ?? schema);
+    if (requestSchema !== undefined && requestSchema !== schema) preparseSchema(requestSchema);
     const digest = digestOf(files);
     // The cache lives inside the wasm instance for the life of the process and is keyed by
     // name: the digest keeps two different sets loaded under one version number apart.
@@ -127,15 +141,20 @@ export class PolicyEngine {
         `the policy set as a whole: ${describeCedarErrors(answer.errors)}`,
       );
     }
-    return new PolicyEngine(version, digest, policies, cacheKey, schema, warnings);
+    return new PolicyEngine(version, digest, policies, cacheKey, schema, warnings, {
+      needs,
+      requestSchema,
+    });
   }
 
   /** Decides one request. Never throws: anything the engine cannot do is a deny. */
   decide(request: PolicyRequest): PolicyDecision {
     try {
-      const shaped = this.#trim(
-        this.#schema === undefined ? request : shapeToSchema(request, this.#schema),
-      );
+      const whole = this.#schema === undefined ? request : shapeToSchema(request, this.#schema);
+      const shaped = this.#trim(whole);
+      // A context cut to what the policies read is checked against the schema cut the same way.
+      const schema =
+        shaped.context === whole.context ? this.#schema : (this.#requestSchema ?? this.#schema);
       const call = {
         principal: shaped.principal,
         action: shaped.action,
@@ -144,9 +163,9 @@ export class PolicyEngine {
         context: shaped.context as Context,
         entities: shaped.entities as Entities,
         preparsedPolicySetId: this.#cacheKey,
-        ...(this.#schema === undefined
+        ...(schema === undefined
           ? {}
-          : { preparsedSchemaName: schemaName(this.#schema), validateRequest: true }),
+          : { preparsedSchemaName: schemaName(schema), validateRequest: true }),
       };
       // The bindings hand Cedar JSON.stringify(call): the same text is the same question.
       const key = requestText(call);
@@ -164,15 +183,22 @@ export class PolicyEngine {
   /**
    * Keeps of a request what the loaded policies can read (see request-needs.ts): Cedar's
    * conversion of the context and entities from JSON was most of a decision's cost. With a
-   * schema the context stays whole, since the schema requires every attribute. A request Cedar
-   * could not read still fails closed: when what would be left out is not certainly readable,
-   * the request goes whole.
+   * schema, the context is cut only when the schema could be cut the same way (it requires
+   * every attribute it declares). A request Cedar could not read, or that does not fit the
+   * schema, still fails closed: when what would be left out is not certainly readable and
+   * fitting, the request goes whole and Cedar judges it.
    */
   #trim(request: PolicyRequest): PolicyRequest {
     const needs = this.#needs;
-    const attributes = this.#schema === undefined ? needs.contextAttributes : undefined;
+    // With a schema, only one cut to the same attributes lets the context be cut.
+    const attributes =
+      this.#schema === undefined || this.#requestSchema !== this.#schema
+        ? needs.contextAttributes
+        : undefined;
+    const fit = this.#fit;
     let context = request.context;
     if (attributes !== undefined) {
+      if (fit !== undefined && !fit.contextFits(request, attributes)) return request;
       context = {};
       for (const [name, value] of Object.entries(request.context)) {
         if (attributes.has(name)) context[name] = value;
@@ -190,6 +216,7 @@ export class PolicyEngine {
       if (uids.has(uid)) return request;
       uids.add(uid);
       if (entity.uid.type === request.action.type) entities.push(entity);
+      else if (fit !== undefined && !fit.entityFits(entity)) return request;
     }
     return { ...request, context, entities };
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PolicyEngine } from './engine.js';
 import { PolicyError } from './errors.js';
-import { generateSchema, type SchemaTool } from './schema.js';
+import { contextLimitedSchema, generateSchema, type SchemaTool } from './schema.js';
+import { SchemaFit } from './schema-fit.js';
 import { STARTER_POLICIES } from './starter.js';
 import { toolCallRequest, type ToolCallInput } from './tool-call.js';
 
@@ -197,5 +198,89 @@ when { context.args.service == "web-1" && context.provenance.service == "prompt"
       type: 'String',
       required: false,
     });
+  });
+});
+
+const fit = new SchemaFit(schema.json);
+
+// A call as the engine shapes it for the schema: a provenance for every declared argument.
+function shaped(overrides: Partial<ToolCallInput> = {}): ToolCallInput {
+  const names = ['service', 'graceSeconds', 'ratio', 'tags', 'options'];
+  return input({
+    provenance: Object.fromEntries(names.map((name) => [name, 'planner'])),
+    ...overrides,
+  });
+}
+
+describe('SchemaFit', () => {
+  it('accepts a tool call request as the gate builds it, context and entities', () => {
+    const request = toolCallRequest(shaped());
+    expect(fit.contextFits(request, new Set())).toBe(true);
+    for (const entity of request.entities.filter((item) => item.uid.type !== 'Castellan::Action'))
+      expect(fit.entityFits(entity)).toBe(true);
+  });
+
+  it('refuses a context value of another type, an undeclared or a missing attribute', () => {
+    const request = toolCallRequest(shaped());
+    const wrong = { ...request, context: { ...request.context, args: { service: 42 } } };
+    expect(fit.contextFits(wrong, new Set())).toBe(false);
+    expect(fit.contextFits(wrong, new Set(['args']))).toBe(true);
+    const extra = { ...request, context: { ...request.context, note: 'x' } };
+    expect(fit.contextFits(extra, new Set())).toBe(false);
+    const { tainted: _gone, ...rest } = request.context;
+    expect(fit.contextFits({ ...request, context: rest }, new Set())).toBe(false);
+    expect(fit.contextFits({ ...request, context: rest }, new Set(['tainted']))).toBe(true);
+  });
+
+  it('refuses an entity of an undeclared type, with odd attributes or parents', () => {
+    const user = { type: 'Castellan::User', id: 'bob' };
+    const role = { type: 'Castellan::Role', id: 'operator' };
+    expect(fit.entityFits({ uid: user, attrs: { roles: ['operator'] }, parents: [role] })).toBe(
+      true,
+    );
+    expect(fit.entityFits({ uid: user, attrs: { roles: 'operator' }, parents: [role] })).toBe(
+      false,
+    );
+    expect(fit.entityFits({ uid: user, attrs: { roles: [] }, parents: [user] })).toBe(false);
+    expect(
+      fit.entityFits({ uid: { type: 'Castellan::Ghost', id: 'x' }, attrs: {}, parents: [] }),
+    ).toBe(false);
+  });
+});
+
+describe('deciding against the schema cut to what the policies read', () => {
+  it('cuts every action context to the named attributes and nothing else', () => {
+    const cut = contextLimitedSchema(schema, new Set(['tainted']));
+    const actions = (cut?.json.Castellan as { actions: Record<string, any> }).actions;
+    expect(Object.keys(actions[restart.id].appliesTo.context.attributes)).toEqual(['tainted']);
+    expect(cut?.digest).not.toBe(schema.digest);
+  });
+
+  it('decides as on the whole request, and still denies a request that does not fit', () => {
+    const engine = PolicyEngine.load(
+      {
+        'a.cedar': `@id("all") permit (principal, action, resource);
+          @id("no-taint") forbid (principal, action, resource) when { context.tainted };`,
+      },
+      1,
+      { schema },
+    );
+    expect(engine.decide(toolCallRequest(shaped())).effect).toBe('allow');
+    expect(engine.decide(toolCallRequest(shaped({ tainted: true })))).toMatchObject({
+      effect: 'deny',
+      policyIds: ['no-taint'],
+    });
+    const unfit = engine.decide(
+      toolCallRequest(shaped({ args: { service: 'web-1', graceSeconds: 'ten' } })),
+    );
+    expect(unfit.effect).toBe('deny');
+    if (unfit.effect === 'deny') expect(unfit.reasons[0]).toMatch(/^engine-error: /);
+    const wrongOwner = toolCallRequest(shaped());
+    wrongOwner.entities = wrongOwner.entities.map((entity) =>
+      entity.uid.type === 'Castellan::Agent'
+        ? { ...entity, attrs: { ...entity.attrs, owner: 'alice' } }
+        : entity,
+    );
+    expect(engine.decide(wrongOwner).effect).toBe('deny');
   });
 });

@@ -280,3 +280,30 @@ export function projectToShape(value: unknown, shape: ArgShape, depth = 0): unkn
   }
   return value;
 }
+
+/**
+ * The schema with every action's context cut down to `attributes`: what a request is checked
+ * against when the engine sends only the context attributes its policies read (the policies
+ * themselves are validated against the whole schema). Undefined when an action's context is not
+ * a record written out in the schema, so nothing can be left out.
+ */
+export function contextLimitedSchema(
+  schema: PolicySchema,
+  attributes: ReadonlySet<string>,
+): PolicySchema | undefined {
+  const json = structuredClone(schema.json);
+  for (const namespace of Object.values(json)) {
+    const actions = (namespace as { actions?: Record<string, unknown> }).actions ?? {};
+    for (const action of Object.values(actions)) {
+      const appliesTo = (action as { appliesTo?: { context?: unknown } }).appliesTo;
+      if (appliesTo === undefined) continue;
+      const context = appliesTo.context as
+        { type?: unknown; attributes?: Record<string, unknown> } | undefined;
+      if (context?.type !== 'Record' || context.attributes === undefined) return undefined;
+      context.attributes = Object.fromEntries(
+        Object.entries(context.attributes).filter(([name]) => attributes.has(name)),
+      );
+    }
+  }
+  return { json, digest: digestOf(json), actions: schema.actions };
+}
