@@ -1,7 +1,10 @@
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { GuardVaultRepository, VaultRecord } from '../guard-policy-port.js';
 import type { GuardVaultTable } from '../guard-policy-tables.js';
-import type { RepositoryContext } from './context.js';
+import { runStatement, type RepositoryContext } from './context.js';
+
+const FOR_RUN = `select org_id, run_id, placeholder, data_class, value, digest, created_at
+  from guard_vault where org_id = ? and run_id = ? order by created_at, placeholder`;
 
 /** The per-run redaction vault. */
 export function guardVaultRepository(context: RepositoryContext): GuardVaultRepository {
@@ -25,14 +28,13 @@ export function guardVaultRepository(context: RepositoryContext): GuardVaultRepo
         .execute();
     },
 
-    // Read on every call whose arguments or result hold personal data or secrets: in SQL rather
-    // than the query builder, whose building and compiling cost more than the read.
+    // Read on every call whose arguments or result hold personal data or secrets: a fixed
+    // statement past the query builder (see runStatement), whose building cost more than the read.
     async forRun(orgId, runId) {
-      const { rows } = await sql<Selectable<GuardVaultTable>>`
-        select org_id, run_id, placeholder, data_class, value, digest, created_at
-        from guard_vault where org_id = ${orgId} and run_id = ${runId}
-        order by created_at, placeholder
-      `.execute(db);
+      const rows = await runStatement<Selectable<GuardVaultTable>>(context, db, FOR_RUN, [
+        orgId,
+        runId,
+      ]);
       return rows.map((row): VaultRecord => ({
         orgId: row.org_id,
         runId: row.run_id,

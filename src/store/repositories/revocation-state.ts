@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { KillSwitchTable, RevocationEpochsTable } from '../access-tables.js';
 import type { DbBoolean, DbInteger } from '../database.js';
 import type {
@@ -7,7 +7,13 @@ import type {
   RevocationEpochRecord,
   RevocationStateRepository,
 } from '../access-port.js';
-import { fromDbBoolean, fromDbInteger, toDbBoolean, type RepositoryContext } from './context.js';
+import {
+  fromDbBoolean,
+  fromDbInteger,
+  runStatement,
+  toDbBoolean,
+  type RepositoryContext,
+} from './context.js';
 
 function toEpoch(row: Selectable<RevocationEpochsTable>): RevocationEpochRecord {
   return {
@@ -31,6 +37,16 @@ function toKillSwitch(row: Selectable<KillSwitchTable>): KillSwitchRecord {
     changedAt: row.changed_at,
   };
 }
+
+const STATUS = `select
+  (select count(*) from revocations where org_id = ? and jti = ?) as jti_revoked,
+  (select max(not_before) from revocation_epochs where org_id = ? and (
+    (subject_kind = 'agent' and subject_id = ?)
+    or (subject_kind = 'user' and subject_id = ?)
+    or (subject_kind = 'run' and subject_id = ?)
+    or subject_kind = 'all'
+  )) as latest_epoch,
+  (select engaged from kill_switch where org_id = ?) as kill_switch`;
 
 /** Revocation epochs and the kill switch, and the one-query status every tool call reads. */
 export function revocationStateRepository(context: RepositoryContext): RevocationStateRepository {
@@ -87,26 +103,23 @@ export function revocationStateRepository(context: RepositoryContext): Revocatio
       return row && toKillSwitch(row);
     },
 
-    // Called for every tool call and every watch tick: three indexed lookups in one statement,
-    // in SQL rather than the query builder, whose building and compiling cost more than the
-    // lookups.
+    // Called for every tool call and every watch tick: three indexed lookups in one fixed
+    // statement, past the query builder (see runStatement), whose building and compiling cost
+    // more than the lookups.
     async status(orgId, token) {
-      const { rows } = await sql<{
+      const rows = await runStatement<{
         jti_revoked: DbInteger | null;
         latest_epoch: string | null;
         kill_switch: DbBoolean | null;
-      }>`
-        select
-          (select count(*) from revocations where org_id = ${orgId} and jti = ${token.jti})
-            as jti_revoked,
-          (select max(not_before) from revocation_epochs where org_id = ${orgId} and (
-            (subject_kind = 'agent' and subject_id = ${token.agentId})
-            or (subject_kind = 'user' and subject_id = ${token.userId})
-            or (subject_kind = 'run' and subject_id = ${token.runId})
-            or subject_kind = 'all'
-          )) as latest_epoch,
-          (select engaged from kill_switch where org_id = ${orgId}) as kill_switch
-      `.execute(db);
+      }>(context, db, STATUS, [
+        orgId,
+        token.jti,
+        orgId,
+        token.agentId,
+        token.userId,
+        token.runId,
+        orgId,
+      ]);
       const row = rows[0];
       if (row === undefined) throw new Error('the revocation status query returned no row');
       const engaged = row.kill_switch;
