@@ -245,12 +245,24 @@ export async function checkInbound(
 ): Promise<InboundCheck> {
   const checked = ['data-rules-toward-model', 'taint-of-source'];
   try {
-    let verdict = applyDataRules(result.output, 'model', rules, new PlaceholderAllocator());
+    const first = new PlaceholderAllocator();
+    let verdict = applyDataRules(result.output, 'model', rules, first);
     const redacts = verdict.findings.some((finding) => finding.action === 'redact');
-    // The vault is read (for numbering) and written only when something is replaced.
-    const vault = redacts ? await RunVault.open(store, result.orgId, result.runId) : undefined;
-    const allocator = vault?.allocator() ?? new PlaceholderAllocator();
-    if (vault !== undefined) verdict = applyDataRules(result.output, 'model', rules, allocator);
+    // The vault is read (for numbering) and written only when something is replaced, and read
+    // only when a replaced value is new to what this process knows of the run's vault.
+    const digests = first.added.map((entry) => entry.digest);
+    const knownAllocator = redacts
+      ? RunVault.knownAllocator(store, result.orgId, result.runId, digests)
+      : undefined;
+    const vault =
+      redacts && knownAllocator === undefined
+        ? await RunVault.open(store, result.orgId, result.runId)
+        : undefined;
+    const allocator = knownAllocator ?? vault?.allocator() ?? new PlaceholderAllocator();
+    if (redacts) verdict = applyDataRules(result.output, 'model', rules, allocator);
+    // Every value had a known placeholder; one handed out anew would be missing from the vault.
+    if (knownAllocator !== undefined && allocator.added.length > 0)
+      throw new Error('a placeholder the run was thought to have is not known');
     if (verdict.action === 'block' || verdict.action === 'needs-approval') {
       const reason = `the result carries ${verdict.classes.join(', ')}, which the data rules keep from the model`;
       return {
