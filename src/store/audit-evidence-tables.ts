@@ -1,8 +1,12 @@
 import type { DbInteger } from './database.js';
 
-/** audit_tree: one row per complete subtree of the audit log's Merkle tree. */
+/**
+ * audit_tree: one row per complete subtree of the audit log's Merkle tree, keyed by the order
+ * nodes are written (`pos`, see repositories/tree-position.ts).
+ */
 export interface AuditTreeTable {
   org_id: string;
+  pos: DbInteger;
   level: number;
   idx: DbInteger;
   hash: Uint8Array;

@@ -16,13 +16,34 @@ export function auditEvidenceGuards(dialect: DialectKind): RawBuilder<unknown>[]
   return dialect === 'sqlite' ? sqliteGuards() : postgresGuards();
 }
 
+/**
+ * The triggers that refuse UPDATE and DELETE (and, in PostgreSQL, TRUNCATE) on one evidence
+ * table, for a migration that rebuilds it. PostgreSQL's trigger function must exist already.
+ */
+export function frozenTableGuards(dialect: DialectKind, table: string): RawBuilder<unknown>[] {
+  if (dialect === 'sqlite') {
+    return [
+      sql.raw(`create trigger ${table}_no_update before update on ${table}
+               begin select raise(abort, '${table} is append-only'); end`),
+      sql.raw(`create trigger ${table}_no_delete before delete on ${table}
+               begin select raise(abort, '${table} is append-only'); end`),
+    ];
+  }
+  return [
+    sql.raw(`create trigger ${table}_no_change before update or delete on ${table}
+             for each row execute function castellan_audit_evidence_append_only()`),
+    sql.raw(`create trigger ${table}_no_truncate before truncate on ${table}
+             for each statement execute function castellan_audit_evidence_append_only()`),
+  ];
+}
+
+/** Grants the audit writer role this schema's evidence tables again (after a rebuild). */
+export function writerRoleGrants(dialect: DialectKind): RawBuilder<unknown>[] {
+  return dialect === 'postgres' ? writerRoleStatements() : [];
+}
+
 function sqliteGuards(): RawBuilder<unknown>[] {
-  const statements = frozen.flatMap((table) => [
-    sql.raw(`create trigger ${table}_no_update before update on ${table}
-             begin select raise(abort, '${table} is append-only'); end`),
-    sql.raw(`create trigger ${table}_no_delete before delete on ${table}
-             begin select raise(abort, '${table} is append-only'); end`),
-  ]);
+  const statements = frozen.flatMap((table) => frozenTableGuards('sqlite', table));
   statements.push(
     sql`create trigger audit_blobs_prune_only before update on audit_blobs
         when new.org_id is not old.org_id or new.digest is not old.digest
@@ -60,14 +81,7 @@ function postgresGuards(): RawBuilder<unknown>[] {
     sql`create trigger audit_blobs_prune_only before update or delete on audit_blobs
         for each row execute function castellan_audit_blob_prune_only()`,
   ];
-  for (const table of frozen) {
-    statements.push(
-      sql.raw(`create trigger ${table}_no_change before update or delete on ${table}
-               for each row execute function castellan_audit_evidence_append_only()`),
-      sql.raw(`create trigger ${table}_no_truncate before truncate on ${table}
-               for each statement execute function castellan_audit_evidence_append_only()`),
-    );
-  }
+  for (const table of frozen) statements.push(...frozenTableGuards('postgres', table));
   statements.push(...writerRoleStatements());
   return statements;
 }

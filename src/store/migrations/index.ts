@@ -6,6 +6,7 @@ import { accessMigration } from './0004-access.js';
 import { guardAndPolicyMigration } from './0005-guard-and-policy.js';
 import { packsMigration } from './0007-packs.js';
 import { approvalsAndRecoveryMigration } from './0008-approvals-and-recovery.js';
+import { auditTreeOrderMigration } from './0009-audit-tree-order.js';
 
 /** Every migration, in order; names sort alphabetically, so keep the number prefix. */
 function migrations(dialect: DialectKind): Record<string, Migration> {
@@ -16,6 +17,7 @@ function migrations(dialect: DialectKind): Record<string, Migration> {
     '0005-guard-and-policy': guardAndPolicyMigration(dialect),
     '0007-packs': packsMigration(dialect),
     '0008-approvals-and-recovery': approvalsAndRecoveryMigration(dialect),
+    '0009-audit-tree-order': auditTreeOrderMigration(dialect),
   };
 }
 

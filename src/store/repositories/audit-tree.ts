@@ -9,8 +9,10 @@ import type { AuditCheckpointsTable } from '../audit-evidence-tables.js';
 import type { DbInteger } from '../database.js';
 import { AUDIT_WRITER_ROLE } from '../migrations/audit-evidence-guards.js';
 import { fromDbInteger, insertRows, runStatement, type RepositoryContext } from './context.js';
+import { leavesCompleting, treePosition } from './tree-position.js';
 
-const NODE_COLUMNS = ['org_id', 'level', 'idx', 'hash'];
+const NODE_COLUMNS = ['org_id', 'pos', 'level', 'idx', 'hash'];
+const READ_CHUNK = 500;
 const RAW_RANGE = `select seq, entry as text, prev_hash as "prevHash", hash from audit_log
   where org_id = ? and seq >= ? order by seq limit ?`;
 
@@ -32,6 +34,23 @@ function toBytes(value: Uint8Array): Uint8Array {
 /** The audit log's Merkle tree nodes, raw rows and signed checkpoints. */
 export function auditTreeRepository(context: RepositoryContext): AuditTreeRepository {
   const { db } = context;
+
+  async function readPositions(orgId: string, positions: number[]): Promise<TreeNodeRecord[]> {
+    const found: TreeNodeRecord[] = [];
+    for (let start = 0; start < positions.length; start += READ_CHUNK) {
+      const rows = await db
+        .selectFrom('audit_tree')
+        .select(['level', 'idx', 'hash'])
+        .where('org_id', '=', orgId)
+        .where('pos', 'in', positions.slice(start, start + READ_CHUNK))
+        .execute();
+      for (const row of rows) {
+        found.push({ level: row.level, index: fromDbInteger(row.idx), hash: toBytes(row.hash) });
+      }
+    }
+    return found;
+  }
+
   return {
     async actAsWriter() {
       if (context.dialect !== 'postgres') return;
@@ -49,63 +68,42 @@ export function auditTreeRepository(context: RepositoryContext): AuditTreeReposi
         db,
         'audit_tree',
         NODE_COLUMNS,
-        nodes.map((node) => [orgId, node.level, node.index, node.hash]),
+        nodes.map((node) => [
+          orgId,
+          treePosition(node.level, node.index),
+          node.level,
+          node.index,
+          node.hash,
+        ]),
         ' on conflict do nothing',
       );
     },
 
+    // Nodes are found by their write position (the primary key), which (level, index) fixes.
     async nodes(orgId, keys) {
-      if (keys.length === 0) return [];
-      const rows = await db
-        .selectFrom('audit_tree')
-        .select(['level', 'idx', 'hash'])
-        // org_id inside every term: with it outside the OR, SQLite plans a scan of the whole
-        // organisation's tree once there are more than a few keys (800 ms at a million leaves);
-        // inside, each term is one primary-key lookup.
-        .where((expression) =>
-          expression.or(
-            keys.map((key) =>
-              expression.and([
-                expression('org_id', '=', orgId),
-                expression('level', '=', key.level),
-                expression('idx', '=', key.index),
-              ]),
-            ),
-          ),
-        )
-        .execute();
-      return rows.map((row): TreeNodeRecord => ({
-        level: row.level,
-        index: fromDbInteger(row.idx),
-        hash: toBytes(row.hash),
-      }));
+      return readPositions(
+        orgId,
+        keys.map((key) => treePosition(key.level, key.index)),
+      );
     },
 
     async nodeRange(orgId, level, from, to) {
-      const rows = await db
-        .selectFrom('audit_tree')
-        .select(['level', 'idx', 'hash'])
-        .where('org_id', '=', orgId)
-        .where('level', '=', level)
-        .where('idx', '>=', from)
-        .where('idx', '<=', to)
-        .orderBy('idx')
-        .execute();
-      return rows.map((row): TreeNodeRecord => ({
-        level: row.level,
-        index: fromDbInteger(row.idx),
-        hash: toBytes(row.hash),
-      }));
+      const positions: number[] = [];
+      for (let index = from; index <= to; index += 1) positions.push(treePosition(level, index));
+      const nodes = await readPositions(orgId, positions);
+      return nodes.sort((left, right) => left.index - right.index);
     },
 
+    // The node written last was completed by the newest leaf.
     async leafCount(orgId) {
       const row = await db
         .selectFrom('audit_tree')
-        .select((expression) => expression.fn.max('idx').as('last'))
+        .select(['level', 'idx'])
         .where('org_id', '=', orgId)
-        .where('level', '=', 0)
+        .orderBy('pos', 'desc')
+        .limit(1)
         .executeTakeFirst();
-      return row?.last === null || row?.last === undefined ? 0 : fromDbInteger(row.last) + 1;
+      return row === undefined ? 0 : leavesCompleting(row.level, fromDbInteger(row.idx));
     },
 
     // Verify and export read the whole log through here, page by page: one fixed statement
