@@ -85,7 +85,9 @@ function input(index: number): ToolCallInput {
     ownDataClasses: [],
     untrustedDataClasses: [],
     egress: {
-      runBytes: 100,
+      // Distinct on every decision: the engine remembers decisions by the exact request, and
+      // this bench measures deciding, not remembering.
+      runBytes: 100 + index,
       runRecords: index % 80,
       destinationBytes: 10,
       destinationRecords: 1,
@@ -105,13 +107,11 @@ function measure(count: number): {
   cpuMsPerDecision: number;
 } {
   const engine = PolicyEngine.load(policySet(count), count, { schema });
-  const requests = Array.from({ length: 64 }, (_, index) => toolCallRequest(input(index)));
   const samples: number[] = [];
   const effects = new Set<string>();
   let cpuStart = process.cpuUsage();
   for (let index = 0; index < WARMUP + DECISIONS; index += 1) {
-    const request = requests[index % requests.length];
-    if (request === undefined) continue;
+    const request = toolCallRequest(input(index));
     const started = performance.now();
     const decision = engine.decide(request);
     const elapsed = performance.now() - started;
