@@ -16,7 +16,7 @@ import {
   type ConnectorCall,
 } from '../../connectors/index.js';
 import { ManualClock } from '../../core/index.js';
-import { loadCatalog, type PackAdmissionCheck } from '../../packs/index.js';
+import { loadCatalog, type PackAdmissionCheck, type PackCatalog } from '../../packs/index.js';
 import { PolicyEngine, STARTER_POLICIES } from '../../policy/index.js';
 import { BwrapDriver, RefusingDriver, type SandboxDriver } from '../../sandbox/index.js';
 import {
@@ -93,6 +93,8 @@ export async function createGateHarness(
     packs?: (store: Store) => PackAdmissionCheck;
     /** Identity and access (just-in-time elevation, the revocation watcher) for the gate. */
     access?: (store: Store, clock: ManualClock) => GateAccess;
+    /** The enforced engine, from the testkit catalog (default: the starter set, no schema). */
+    policy?: (catalog: PackCatalog) => PolicyEngine;
   } = {},
 ): Promise<GateHarness> {
   const folder = mkdtempSync(join(tmpdir(), 'castellan-gate-'));
@@ -106,7 +108,8 @@ export async function createGateHarness(
   const recorder = new RecordingConnector();
   const driver: SandboxDriver =
     options.sandbox === 'refuse' ? new RefusingDriver() : new BwrapDriver();
-  let engine: PolicyEngine | undefined = PolicyEngine.load(STARTER_POLICIES, 1);
+  let engine: PolicyEngine | undefined =
+    options.policy?.(catalog) ?? PolicyEngine.load(STARTER_POLICIES, 1);
   const now = clock.now().toISOString();
   const agent: AgentRecord = {
     orgId: TEST_ORG,
