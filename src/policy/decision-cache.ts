@@ -1,11 +1,15 @@
 import type { PolicyDecision } from './types.js';
 
+const MAX_KEY_LENGTH = 16 * 1024;
+
 /**
  * Decisions of one loaded policy set by the exact JSON text of the request Cedar was given.
  * Cedar's answer is a pure function of the policy set and that text, so a hit is the answer
  * Cedar would give again; a run repeats the same request for each call of the same tool, and
  * after trimming to what the policies read most requests repeat. Bounded: the oldest entry
- * goes first. Each hit is a copy, so no caller can change what a later one receives.
+ * goes first, and a request text past 16 KiB (large arguments a policy reads) is not kept, so
+ * the cache stays within a few MiB whatever the calls carry. Each hit is a copy, so no caller
+ * can change what a later one receives.
  */
 export class DecisionCache {
   readonly #decisions = new Map<string, PolicyDecision>();
@@ -20,6 +24,7 @@ export class DecisionCache {
 
   /** Remembers a decision Cedar made on this request text. */
   set(key: string, decision: PolicyDecision): void {
+    if (key.length > MAX_KEY_LENGTH) return;
     if (this.#decisions.size >= this.capacity) {
       const oldest = this.#decisions.keys().next();
       if (oldest.done !== true) this.#decisions.delete(oldest.value);
