@@ -11,7 +11,7 @@ type KnownPlaceholder = Omit<VaultEntry, 'value'>;
 // redacted. Values are not kept. Bounded per store (runs) and per run (entries).
 const known = new WeakMap<Store, Map<string, Map<string, KnownPlaceholder>>>();
 const KNOWN_RUNS = 256;
-const KNOWN_PER_RUN = 1024;
+const KNOWN_PER_RUN = 256;
 
 function remember(store: Store, orgId: string, runId: string, entries: readonly VaultEntry[]) {
   let runs = known.get(store);
