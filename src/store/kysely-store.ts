@@ -78,105 +78,122 @@ const repositoryFactories: {
   approvalDelivery: approvalDeliveryRepository,
 };
 
-/**
- * The repositories as getters that build each one on first use. Every transaction gets a store
- * of its own, and most touch two or three repositories: building all of them up front cost more
- * than the audit append's statements.
- */
-function lazyRepositories(
-  context: RepositoryContext,
-  guard: <T extends object>(repository: T) => T,
-): Pick<Store, RepositoryName> {
-  const repositories = {} as Pick<Store, RepositoryName>;
-  for (const name of Object.keys(repositoryFactories) as RepositoryName[]) {
-    let built: object | undefined;
-    Object.defineProperty(repositories, name, {
-      enumerable: true,
-      get: () => (built ??= guard(repositoryFactories[name](context))),
-    });
-  }
-  return repositories;
-}
-
 /** Builds the Store over a Kysely handle; the repositories are the same for both dialects. */
 export function createKyselyStore(options: KyselyStoreOptions): Store {
-  return buildStore({ ...options, closed: false }, undefined);
+  return new KyselyStore({ ...options, closed: false }, undefined);
 }
 
-function buildStore(shared: SharedState, transaction: Kysely<Database> | undefined): Store {
-  const db = transaction ?? shared.db;
-  const translate = (error: unknown) => translateError(error, shared.database);
-  const context: RepositoryContext = {
-    db,
-    dialect: shared.dialect,
-    inTransaction: (work) =>
-      transaction === undefined ? shared.db.transaction().execute(work) : work(transaction),
-  };
-  // A closed store answers nothing (`unavailable`, never a stale answer), and a root store refuses
-  // calls made from inside its own transaction.
-  const assertUsable = () => {
+/**
+ * The store over one Kysely handle: the root database, or one transaction (every transaction
+ * gets a store of its own). Repositories are built on first use and kept, and their getters
+ * live on the prototype: a transaction's store is one small object, where one built with a
+ * closure per repository made every audit append leave about 11 KB for the garbage collector
+ * to copy, which is what the gate's slowest calls waited for.
+ */
+class KyselyStore implements Store {
+  readonly kind: DialectKind;
+  readonly #shared: SharedState;
+  readonly #transaction: Kysely<Database> | undefined;
+  readonly #context: RepositoryContext;
+  readonly #built: Partial<Record<RepositoryName, object>> = {};
+
+  constructor(shared: SharedState, transaction: Kysely<Database> | undefined) {
+    this.kind = shared.dialect;
+    this.#shared = shared;
+    this.#transaction = transaction;
+    this.#context = {
+      db: transaction ?? shared.db,
+      dialect: shared.dialect,
+      inTransaction: (work) =>
+        transaction === undefined ? shared.db.transaction().execute(work) : work(transaction),
+    };
+    rememberHandleForTests(this, this.#context.db);
+  }
+
+  /** The repository `name`, built (and guarded) on first use. */
+  repository<Name extends RepositoryName>(name: Name): Store[Name] {
+    let built = this.#built[name] as Store[Name] | undefined;
+    if (built === undefined) {
+      built = guardMethods(repositoryFactories[name](this.#context), this.#shared.database, () =>
+        this.#assertUsable(),
+      );
+      this.#built[name] = built;
+    }
+    return built;
+  }
+
+  // A closed store answers nothing (`unavailable`, never a stale answer), and a root store
+  // refuses calls made from inside its own transaction.
+  #assertUsable(): void {
+    const shared = this.#shared;
     if (shared.closed) throw new StoreError('unavailable', `${shared.database} is closed`);
     const mark = insideTransaction.getStore();
-    if (transaction === undefined && mark?.active === true && mark.db === shared.db) {
+    if (this.#transaction === undefined && mark?.active === true && mark.db === shared.db) {
       throw new StoreError(
         'conflict',
         'the store was called inside its own transaction: use the store passed to the work',
       );
     }
-  };
-  const guard = <T extends object>(repository: T): T =>
-    guardMethods(repository, shared.database, assertUsable);
+  }
 
-  // Object.assign keeps the getters of its target (a spread would call every one of them).
-  const store: Store = Object.assign(lazyRepositories(context, guard), {
-    kind: shared.dialect,
+  // A nested call joins the enclosing transaction: one commit, one rollback.
+  async transaction<T>(work: (inner: Store) => Promise<T>): Promise<T> {
+    const shared = this.#shared;
+    if (this.#transaction !== undefined) return work(this);
+    this.#assertUsable();
+    const mark = { db: shared.db, active: true };
+    try {
+      return await shared.db
+        .transaction()
+        .execute((inner) =>
+          insideTransaction.run(mark, () => work(new KyselyStore(shared, inner))),
+        );
+    } catch (error) {
+      throw translateError(error, shared.database);
+    } finally {
+      mark.active = false;
+    }
+  }
 
-    // A nested call joins the enclosing transaction: one commit, one rollback.
-    async transaction<T>(work: (inner: Store) => Promise<T>): Promise<T> {
-      if (transaction !== undefined) return work(store);
-      assertUsable();
-      const mark = { db: shared.db, active: true };
-      try {
-        return await shared.db
-          .transaction()
-          .execute((inner) => insideTransaction.run(mark, () => work(buildStore(shared, inner))));
-      } catch (error) {
-        throw translate(error);
-      } finally {
-        mark.active = false;
-      }
-    },
+  async migrate(): Promise<void> {
+    if (this.#transaction !== undefined) {
+      throw new StoreError('conflict', 'migrations cannot run inside a store transaction');
+    }
+    this.#assertUsable();
+    try {
+      await runMigrations(this.#shared.db, this.#shared.dialect, this.#shared.migrationSchema);
+    } catch (error) {
+      throw translateError(error, this.#shared.database);
+    }
+  }
 
-    async migrate() {
-      if (transaction !== undefined) {
-        throw new StoreError('conflict', 'migrations cannot run inside a store transaction');
-      }
-      assertUsable();
-      try {
-        await runMigrations(shared.db, shared.dialect, shared.migrationSchema);
-      } catch (error) {
-        throw translate(error);
-      }
-    },
+  async ping(): Promise<void> {
+    this.#assertUsable();
+    try {
+      await sql`select 1`.execute(this.#context.db);
+    } catch (error) {
+      throw translateError(error, this.#shared.database);
+    }
+  }
 
-    async ping() {
-      assertUsable();
-      try {
-        await sql`select 1`.execute(db);
-      } catch (error) {
-        throw translate(error);
-      }
-    },
+  async close(): Promise<void> {
+    if (this.#transaction !== undefined) {
+      throw new StoreError('conflict', 'a store transaction cannot close the store');
+    }
+    if (this.#shared.closed) return;
+    this.#shared.closed = true;
+    await this.#shared.release();
+  }
+}
 
-    async close() {
-      if (transaction !== undefined) {
-        throw new StoreError('conflict', 'a store transaction cannot close the store');
-      }
-      if (shared.closed) return;
-      shared.closed = true;
-      await shared.release();
+// The repositories' types; their getters are defined on the prototype, once for all stores.
+interface KyselyStore extends Pick<Store, RepositoryName> {}
+
+for (const name of Object.keys(repositoryFactories) as RepositoryName[]) {
+  Object.defineProperty(KyselyStore.prototype, name, {
+    enumerable: true,
+    get(this: KyselyStore) {
+      return this.repository(name);
     },
   });
-  rememberHandleForTests(store, db);
-  return store;
 }
