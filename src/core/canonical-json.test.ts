@@ -12,6 +12,16 @@ describe('canonical JSON (RFC 8785)', () => {
     );
   });
 
+  it('orders index-like keys as strings, not as JavaScript enumerates them', () => {
+    // Object.keys lists integer-like keys first, in numeric order: JCS wants "10" before "2".
+    expect(canonicalJson({ a: 3, 2: 2, 10: 1 })).toBe('{"10":1,"2":2,"a":3}');
+    // Keys already in order, and the same keys again (their quoted forms are kept), agree too.
+    expect(canonicalJson({ a: 1, b: { a: 2, b: 3 } })).toBe('{"a":1,"b":{"a":2,"b":3}}');
+    expect(canonicalJson({ b: { b: 3, a: 2 }, a: 1 })).toBe('{"a":1,"b":{"a":2,"b":3}}');
+    const long = 'k'.repeat(100);
+    expect(canonicalJson({ [long]: '"' })).toBe(`{"${long}":"\\""}`);
+  });
+
   it('writes numbers in their shortest round-trip form, as RFC 8785 appendix B does', () => {
     expect(canonicalJson([1e21, 1e-7, 333333333.3333333, -0, 4.5, 2 ** 53])).toBe(
       '[1e+21,1e-7,333333333.3333333,0,4.5,9007199254740992]',

@@ -8,8 +8,35 @@ export function canonicalJson(value: unknown): string {
   return serialize(value, []);
 }
 
-// Every audit entry and every gate decision passes through here, so it is written as plain
-// loops over strings: no intermediate arrays of members, no closures per key.
+// Every audit entry and every gate decision passes through here, so it is written to allocate
+// little: plain loops over strings, no arrays of members, no closures per key. Keys repeat from
+// entry to entry, so the quoted forms of short ones are kept (bounded in number and length: keys
+// can come from agents' arguments).
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 4096;
+const MAX_KEPT_KEY_LENGTH = 64;
+
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (key.length > MAX_KEPT_KEY_LENGTH) return quoted;
+    if (quotedKeys.size >= MAX_QUOTED_KEYS) quotedKeys.clear();
+    quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
+// The default sort compares UTF-16 code units, which is exactly JCS's order; keys that are in
+// order already (entries built field by field often are) are not sorted again.
+function sortedKeys(record: Record<string, unknown>): string[] {
+  const keys = Object.keys(record);
+  for (let index = 1; index < keys.length; index += 1) {
+    if (!(keys[index - 1]! < keys[index]!)) return keys.sort();
+  }
+  return keys;
+}
+
 function serialize(value: unknown, ancestors: object[]): string {
   if (value === null) return 'null';
   switch (typeof value) {
@@ -43,14 +70,15 @@ function serialize(value: unknown, ancestors: object[]): string {
     text += ']';
   } else {
     const record = object as Record<string, unknown>;
-    // The default sort compares UTF-16 code units, which is exactly JCS's order.
-    const keys = Object.keys(record).sort();
     text = '{';
     let first = true;
-    for (const key of keys) {
+    for (const key of sortedKeys(record)) {
       const member = record[key];
       if (member === undefined) continue;
-      text += `${first ? '' : ','}${JSON.stringify(key)}:${serialize(member, ancestors)}`;
+      if (!first) text += ',';
+      text += quoteKey(key);
+      text += ':';
+      text += serialize(member, ancestors);
       first = false;
     }
     text += '}';
