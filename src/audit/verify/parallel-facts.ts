@@ -24,8 +24,8 @@ export interface FactsJob {
 /**
  * Row facts (hashes, leaf hashes, the seq and prevHash a text claims) computed on two threads,
  * so that a verify uses both cores of a small machine: `begin` hands the leading share of a page
- * to a worker thread, the caller goes on with other work (checking the previous page), and
- * `finish` computes the rest here and joins the two. The share follows a simple feedback: less
+ * to a worker thread, the caller goes on with other work (reading the next page and handing it
+ * over too, checking the previous one), and `finish` computes the rest here and joins the two. The share follows a simple feedback: less
  * when this thread had to wait for the worker, more when it did not. The worker only computes;
  * every decision stays with the caller, and when the worker fails or exits this thread computes
  * everything itself (same code, same result).
@@ -36,11 +36,11 @@ export class ParallelFacts {
   private nextId = 0;
   private readonly waiting = new Map<number, Waiter>();
   // Measured costs, in milliseconds: a row's facts here and in the worker, and this thread's
-  // other work per page (between handing a page to the worker and finishing it).
+  // other work per page (reading the next page, checking the last: between two finishes).
   private localPerRow = 0.01;
   private workerPerRow = 0.01;
   private otherPerPage = 0;
-  private begun = 0;
+  private lastFinished: number | undefined;
 
   /**
    * Starts the worker. Its first share waits in its queue while it loads (a few milliseconds,
@@ -66,7 +66,6 @@ export class ParallelFacts {
     const ideal =
       (this.otherPerPage + count * this.localPerRow) / (this.workerPerRow + this.localPerRow);
     const split = Math.round(Math.min(0.95 * count, Math.max(0.1 * count, ideal)));
-    this.begun = performance.now();
     const id = (this.nextId += 1);
     const remote = new Promise<Reply>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
@@ -79,8 +78,13 @@ export class ParallelFacts {
 
   /** Computes this thread's share and returns the facts of all the job's texts, in order. */
   async finish(job: FactsJob): Promise<RowFacts> {
-    if (job.remote === undefined) return rowFacts(job.texts);
     const started = performance.now();
+    if (this.lastFinished !== undefined) this.otherPerPage = started - this.lastFinished;
+    if (job.remote === undefined) {
+      const facts = rowFacts(job.texts);
+      this.lastFinished = performance.now();
+      return facts;
+    }
     const local = rowFacts(job.texts.slice(job.split));
     const localMs = performance.now() - started;
     let reply: Reply;
@@ -90,10 +94,11 @@ export class ParallelFacts {
       return rowFacts(job.texts);
     }
     const head = reply.facts;
-    this.otherPerPage = Math.max(0, started - this.begun);
     this.localPerRow = localMs / Math.max(1, job.texts.length - job.split);
     this.workerPerRow = reply.ms / Math.max(1, job.split);
-    return join(head, local);
+    const facts = join(head, local);
+    this.lastFinished = performance.now();
+    return facts;
   }
 
   /** Stops the worker. */

@@ -49,20 +49,21 @@ export async function verifyLog(input: VerifyLogInput): Promise<LogVerification>
     ...failure,
   });
 
-  // A pipeline over pages: while this thread checks page k in seq order, the worker computes
-  // its share of page k + 1's row facts (see ParallelFacts).
+  // A pipeline over pages: the worker computes its share of page k + 1's row facts while this
+  // thread computes the rest of page k's and checks page k in seq order (see ParallelFacts).
   const parallel = new ParallelFacts();
   try {
     let rows = await tree.rawRange(orgId, expected, PAGE);
+    // A log of more than one page is worth a second thread (it starts while this one works).
+    if (rows.length === PAGE) parallel.start();
     let job = parallel.begin(rows.map((row) => row.text));
     while (rows.length > 0) {
-      const facts = await parallel.finish(job);
       let next: typeof rows = [];
       if (rows.length === PAGE) {
-        parallel.start();
         next = await tree.rawRange(orgId, rows[rows.length - 1]!.seq + 1, PAGE);
       }
-      job = parallel.begin(next.map((row) => row.text));
+      const nextJob = parallel.begin(next.map((row) => row.text));
+      const facts = await parallel.finish(job);
       for (const [index, row] of rows.entries()) {
         const checked =
           checkRowFromFacts(row, index, facts, expected, previousHash) ??
@@ -84,6 +85,7 @@ export async function verifyLog(input: VerifyLogInput): Promise<LogVerification>
         goodSizes.push(size);
       }
       rows = next;
+      job = nextJob;
     }
   } finally {
     await parallel.close();
