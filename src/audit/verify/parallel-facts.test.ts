@@ -76,8 +76,8 @@ describe('verifying a log of several pages', () => {
     await harness.close();
   });
 
-  // 12,000 entries are three pages of 5,000: the second and third pages' facts are shared
-  // with the worker, which takes the leading rows of each page.
+  // 12,000 entries are twelve pages of 1,000: their facts are shared with the worker, which
+  // takes the leading rows of each page.
   it('finds an edit wherever it falls in a page, and passes the clean log', async () => {
     harness = await openAuditHarness();
     await Promise.all(

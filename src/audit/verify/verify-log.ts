@@ -10,7 +10,9 @@ import { checkRow, checkRowFromFacts, isFailure, type CheckedRow } from './row-c
 import type { LogVerification, VerificationFailure } from './verification.js';
 import { checkWitness, openWitnessNotes } from './witness-checks.js';
 
-const PAGE = 5000;
+// Rows a page: small enough that the pages in flight stay in the young generation's reach (at
+// 5000 rows of about 1 KB, collections copied megabytes and verify ran 15% slower).
+const PAGE = 1000;
 
 /** What verifying a log takes: the stored rows and checkpoints, the key, witness notes. */
 export interface VerifyLogInput {
@@ -64,7 +66,8 @@ export async function verifyLog(input: VerifyLogInput): Promise<LogVerification>
       }
       const nextJob = parallel.begin(next.map((row) => row.text));
       const facts = await parallel.finish(job);
-      for (const [index, row] of rows.entries()) {
+      for (let index = 0; index < rows.length; index += 1) {
+        const row = rows[index]!;
         const checked =
           checkRowFromFacts(row, index, facts, expected, previousHash) ??
           checkRow(row, expected, previousHash, previous);
