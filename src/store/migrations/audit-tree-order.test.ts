@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoredTree } from '../../audit/index.js';
@@ -15,7 +15,7 @@ import { openPostgresStore } from '../postgres/open-postgres-store.js';
 import { openSqliteStore } from '../sqlite/open-sqlite-store.js';
 import { leaseSqlite } from '../sqlite/sqlite-connections.js';
 import { unsafeExecuteForTests } from '../testing.js';
-import { migrationProvider } from './index.js';
+import { castellanMigrator } from './index.js';
 
 const LEAVES = 37;
 
@@ -35,14 +35,9 @@ function oldLayoutTree() {
 }
 
 async function migrateTo0008AndFill(db: Kysely<any>, dialect: DialectKind, schema?: string) {
-  const migrator = new Migrator({
-    db,
-    provider: migrationProvider(dialect),
-    migrationTableName: 'castellan_migration',
-    migrationLockTableName: 'castellan_migration_lock',
-    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
-  });
-  const { error } = await migrator.migrateTo('0008-approvals-and-recovery');
+  const { error } = await castellanMigrator(db, dialect, schema).migrateTo(
+    '0008-approvals-and-recovery',
+  );
   expect(error).toBeUndefined();
   const { nodes } = oldLayoutTree();
   await db

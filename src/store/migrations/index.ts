@@ -26,13 +26,13 @@ export function migrationProvider(dialect: DialectKind): MigrationProvider {
   return { getMigrations: async () => migrations(dialect) };
 }
 
-/** Applies pending migrations; a no-op when the schema is current. */
-export async function runMigrations(
+/** The migrator over `db`: Castellan's migrations and bookkeeping tables, in `schema`. */
+export function castellanMigrator(
   db: Kysely<any>,
   dialect: DialectKind,
   schema: string | undefined,
-): Promise<void> {
-  const migrator = new Migrator({
+): Migrator {
+  return new Migrator({
     db,
     provider: migrationProvider(dialect),
     migrationTableName: 'castellan_migration',
@@ -40,6 +40,14 @@ export async function runMigrations(
     // Kysely looks the migration table up across all schemas unless told which one is ours.
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
-  const { error } = await migrator.migrateToLatest();
+}
+
+/** Applies pending migrations; a no-op when the schema is current. */
+export async function runMigrations(
+  db: Kysely<any>,
+  dialect: DialectKind,
+  schema: string | undefined,
+): Promise<void> {
+  const { error } = await castellanMigrator(db, dialect, schema).migrateToLatest();
   if (error !== undefined) throw error;
 }
