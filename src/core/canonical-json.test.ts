@@ -22,6 +22,42 @@ describe('canonical JSON (RFC 8785)', () => {
     expect(canonicalJson({ [long]: '"' })).toBe(`{"${long}":"\\""}`);
   });
 
+  it('agrees with a plain reference on random objects, short and long', () => {
+    // The reference: JSON.stringify over copies whose keys were sorted by the default sort.
+    const reference = (value: unknown): string => {
+      if (value === null || typeof value !== 'object') return JSON.stringify(value);
+      if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+      const record = value as Record<string, unknown>;
+      const members = Object.keys(record)
+        .sort()
+        .map((key) => `${JSON.stringify(key)}:${reference(record[key])}`);
+      return `{${members.join(',')}}`;
+    };
+    const alphabet = ['a', 'B', 'z', '0', '9', '\u00e9', '\u20ac', '\ud83d\ude00', '_', '10'];
+    let seed = 7;
+    const random = (limit: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % limit;
+    };
+    const randomKey = () =>
+      Array.from({ length: 1 + random(4) }, () => alphabet[random(alphabet.length)]).join('');
+    const randomValue = (depth: number): unknown => {
+      const kind = random(depth > 2 ? 3 : 5);
+      if (kind === 0) return random(1000) - 500;
+      if (kind === 1) return randomKey();
+      if (kind === 2) return random(2) === 0;
+      if (kind === 3) return Array.from({ length: random(4) }, () => randomValue(depth + 1));
+      const object: Record<string, unknown> = {};
+      const size = random(3) === 0 ? 33 + random(20) : random(12);
+      for (let index = 0; index < size; index += 1) object[randomKey()] = randomValue(depth + 1);
+      return object;
+    };
+    for (let round = 0; round < 300; round += 1) {
+      const value = randomValue(0);
+      expect(canonicalJson(value)).toBe(reference(value));
+    }
+  });
+
   it('writes numbers in their shortest round-trip form, as RFC 8785 appendix B does', () => {
     expect(canonicalJson([1e21, 1e-7, 333333333.3333333, -0, 4.5, 2 ** 53])).toBe(
       '[1e+21,1e-7,333333333.3333333,0,4.5,9007199254740992]',

@@ -27,12 +27,21 @@ function quoteKey(key: string): string {
   return quoted;
 }
 
-// The default sort compares UTF-16 code units, which is exactly JCS's order; keys that are in
-// order already (entries built field by field often are) are not sorted again.
+// JCS orders keys by UTF-16 code units, which is what `<` on strings compares (and the default
+// sort). Keys already in order (entries built field by field often are) are used as they are;
+// a short list is sorted in place by insertion, a long one by the default sort, which allocates
+// a working copy every time.
 function sortedKeys(record: Record<string, unknown>): string[] {
   const keys = Object.keys(record);
+  if (keys.length > 32) return keys.sort();
   for (let index = 1; index < keys.length; index += 1) {
-    if (!(keys[index - 1]! < keys[index]!)) return keys.sort();
+    const key = keys[index]!;
+    let place = index;
+    while (place > 0 && key < keys[place - 1]!) {
+      keys[place] = keys[place - 1]!;
+      place -= 1;
+    }
+    keys[place] = key;
   }
   return keys;
 }
