@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type DatabaseConnection, type Kysely } from 'kysely';
 import type { Database, DbBoolean, DbInteger, DialectKind } from '../database.js';
 
 /** What every repository needs: a handle (the root database or a transaction) and the dialect. */
@@ -84,10 +84,28 @@ export async function runStatement<Row>(
   text: string,
   parameters: readonly unknown[],
 ): Promise<Row[]> {
-  const result = await db.executeQuery<Row>(
-    CompiledQuery.raw(inDialect(context, text), [...parameters]),
-  );
+  const query = CompiledQuery.raw(inDialect(context, text), [...parameters]);
+  const connection = db.isTransaction ? await transactionConnection(db) : undefined;
+  const result =
+    connection === undefined
+      ? await db.executeQuery<Row>(query)
+      : await connection.executeQuery<Row>(query);
   return result.rows;
+}
+
+// A transaction holds one connection from BEGIN to COMMIT. Asking Kysely for it on every
+// statement (its connection provider, a mutex, a chain of promises) cost as much as running the
+// audit append's statements; it is asked once per transaction instead. No plugins transform
+// Castellan's queries, so the connection's answer is what executeQuery would return.
+const transactionConnections = new WeakMap<Kysely<Database>, Promise<DatabaseConnection>>();
+
+function transactionConnection(db: Kysely<Database>): Promise<DatabaseConnection> {
+  let connection = transactionConnections.get(db);
+  if (connection === undefined) {
+    connection = db.getExecutor().provideConnection(async (held) => held);
+    transactionConnections.set(db, connection);
+  }
+  return connection;
 }
 
 /**
