@@ -14,6 +14,14 @@ export class MerkleAccumulator {
     return this.count;
   }
 
+  /** An independent copy, to go back to (verify rechecks from its last vouched size). */
+  clone(): MerkleAccumulator {
+    const copy = new MerkleAccumulator();
+    copy.stack.push(...this.stack);
+    copy.count = this.count;
+    return copy;
+  }
+
   /** Adds the next leaf hash. */
   push(leaf: Hash): void {
     this.stack.push(leaf);

@@ -19,6 +19,8 @@ export interface FactsJob {
   /** How many leading texts the worker computes. */
   readonly split: number;
   readonly remote: Promise<Reply> | undefined;
+  /** Whether the texts are parsed too (see rowFacts). */
+  readonly parse: boolean;
 }
 
 /**
@@ -57,9 +59,11 @@ export class ParallelFacts {
   }
 
   /** Sends the worker its share of `texts` (none when there is no worker or few texts). */
-  begin(texts: readonly string[]): FactsJob {
+  begin(texts: readonly string[], parse = true): FactsJob {
     const worker = this.worker;
-    if (worker === undefined || texts.length < 64) return { texts, split: 0, remote: undefined };
+    if (worker === undefined || texts.length < 64) {
+      return { texts, split: 0, remote: undefined, parse };
+    }
     // Both threads should finish a page together: the worker's share s takes s * workerPerRow,
     // this thread's other work plus the rest takes otherPerPage + (n - s) * localPerRow.
     const count = texts.length;
@@ -72,8 +76,8 @@ export class ParallelFacts {
     });
     // Marked handled here; finish awaits it and falls back when it failed.
     remote.catch(() => undefined);
-    worker.postMessage({ id, texts: texts.slice(0, split) });
-    return { texts, split, remote };
+    worker.postMessage({ id, texts: texts.slice(0, split), parse });
+    return { texts, split, remote, parse };
   }
 
   /** Computes this thread's share and returns the facts of all the job's texts, in order. */
@@ -81,17 +85,17 @@ export class ParallelFacts {
     const started = performance.now();
     if (this.lastFinished !== undefined) this.otherPerPage = started - this.lastFinished;
     if (job.remote === undefined) {
-      const facts = rowFacts(job.texts);
+      const facts = rowFacts(job.texts, job.parse);
       this.lastFinished = performance.now();
       return facts;
     }
-    const local = rowFacts(job.texts.slice(job.split));
+    const local = rowFacts(job.texts.slice(job.split), job.parse);
     const localMs = performance.now() - started;
     let reply: Reply;
     try {
       reply = await job.remote;
     } catch {
-      return rowFacts(job.texts);
+      return rowFacts(job.texts, job.parse);
     }
     const head = reply.facts;
     this.localPerRow = localMs / Math.max(1, job.texts.length - job.split);

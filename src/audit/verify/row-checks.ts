@@ -130,6 +130,37 @@ export function checkRowFromFacts(
   return { row, prevHash: previousHash, leaf: facts.leaves.subarray(index * 32, index * 32 + 32) };
 }
 
+/**
+ * The check of a row that a signed checkpoint is to vouch for (see verify-log.ts): its place and
+ * chain link by its columns, its text by its stored hash, and the seq and prevHash its text
+ * claims by the members the writer's canonical JSON holds, without parsing it. A text that got
+ * past this with those members somewhere other than at its top level was signed that way, and
+ * only the signer could have made it so. Undefined when anything differs: the caller then
+ * checks in full.
+ */
+export function checkVouchedRow(
+  row: RawAuditRow,
+  index: number,
+  facts: RowFacts,
+  expectedSeq: number,
+  previousHash: string,
+): CheckedRow | undefined {
+  if (
+    row.seq !== expectedSeq ||
+    row.prevHash !== previousHash ||
+    facts.hashes[index] !== row.hash ||
+    !row.text.includes(`"prevHash":"${previousHash}"`)
+  ) {
+    return undefined;
+  }
+  const seqMember = `"seq":${row.seq}`;
+  const at = row.text.indexOf(seqMember);
+  const after = at < 0 ? -1 : row.text.charCodeAt(at + seqMember.length);
+  // The member ends there: "seq":4 must not pass as "seq":42.
+  if (after !== 0x2c && after !== 0x7d) return undefined;
+  return { row, prevHash: previousHash, leaf: facts.leaves.subarray(index * 32, index * 32 + 32) };
+}
+
 /** Narrows checkRow's answer. */
 export function isFailure(value: CheckedRow | VerificationFailure): value is VerificationFailure {
   return 'code' in value;

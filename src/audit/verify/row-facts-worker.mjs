@@ -7,7 +7,7 @@ if (parentPort === null) throw new Error('row-facts-worker.mjs runs as a worker 
 const port = parentPort;
 port.on('message', (message) => {
   const started = performance.now();
-  const facts = rowFacts(message.texts);
+  const facts = rowFacts(message.texts, message.parse);
   const ms = performance.now() - started;
   port.postMessage({ id: message.id, facts, ms }, [facts.leaves.buffer, facts.seqs.buffer]);
 });

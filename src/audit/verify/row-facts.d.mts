@@ -10,4 +10,4 @@ export interface RowFacts {
   leaves: Uint8Array;
 }
 
-export function rowFacts(texts: readonly string[]): RowFacts;
+export function rowFacts(texts: readonly string[], parse?: boolean): RowFacts;

@@ -8,11 +8,13 @@ import { entryDigests } from '../merkle/entry-digests.mjs';
  * at once: the SHA-256 of its text as stored, its leaf hash over the same bytes, and the `seq`
  * and `prevHash` the text itself claims. The texts are attacker-controlled when the database
  * is: nothing here decides anything, it only computes; a text that is not a JSON object yields
- * NaN and null, and the caller then runs the full check on that row.
+ * NaN and null, and the caller then runs the full check on that row. Without `parse`, only the
+ * hashes are computed (seq NaN, prevHash null): for rows a signed checkpoint will vouch for.
  *
  * @param {readonly string[]} texts
+ * @param {boolean} [parse]
  */
-export function rowFacts(texts) {
+export function rowFacts(texts, parse = true) {
   const count = texts.length;
   const hashes = new Array(count);
   const prevHashes = new Array(count);
@@ -25,7 +27,7 @@ export function rowFacts(texts) {
     leaves.set(digests.leaf, index * 32);
     let parsed;
     try {
-      parsed = JSON.parse(text);
+      parsed = parse ? JSON.parse(text) : undefined;
     } catch {
       parsed = undefined;
     }

@@ -1,4 +1,4 @@
-import type { AuditTreeRepository } from '../../store/index.js';
+import type { AuditTreeRepository, RawAuditRow } from '../../store/index.js';
 import type { NoteVerifier } from '../checkpoint/note.js';
 import { GENESIS_HASH } from '../entry.js';
 import { MerkleAccumulator } from '../merkle/accumulator.js';
@@ -6,7 +6,13 @@ import { toHex, type Hash } from '../merkle/hashes.js';
 import { StoredTree } from '../merkle/stored-tree.js';
 import { checkCheckpoints, groupCheckpoints, type GoodCheckpoint } from './checkpoint-checks.js';
 import { ParallelFacts } from './parallel-facts.js';
-import { checkRow, checkRowFromFacts, isFailure, type CheckedRow } from './row-checks.js';
+import {
+  checkRow,
+  checkRowFromFacts,
+  checkVouchedRow,
+  isFailure,
+  type CheckedRow,
+} from './row-checks.js';
 import type { LogVerification, VerificationFailure } from './verification.js';
 import { checkWitness, openWitnessNotes } from './witness-checks.js';
 
@@ -37,7 +43,7 @@ export async function verifyLog(input: VerifyLogInput): Promise<LogVerification>
   const roots = new Map<number, Hash>();
   const stored = new StoredTree(tree, orgId);
   const consistency = (first: number, second: number) => stored.consistency(first, second);
-  const accumulator = new MerkleAccumulator();
+  let accumulator = new MerkleAccumulator();
   const goodSizes: number[] = [];
   let previousGood: GoodCheckpoint | undefined;
   let previous: CheckedRow | undefined;
@@ -51,47 +57,100 @@ export async function verifyLog(input: VerifyLogInput): Promise<LogVerification>
     ...failure,
   });
 
+  // Rows up to the largest stored checkpoint are first checked the cheap way (checkVouchedRow:
+  // no parsing), since that checkpoint's signed root is to vouch for every byte of them. The
+  // state after the last checkpoint that held is kept; if a cheap check or a checkpoint fails,
+  // verify goes back to it and checks everything from there in full, so every failure is
+  // found and named as the full check names it.
+  const vouchedUpTo = Math.max(0, ...groups.keys());
+  let fullFrom = vouchedUpTo === 0 ? 1 : Number.POSITIVE_INFINITY;
+  const snapshot = () => ({
+    accumulator: accumulator.clone(),
+    goodSizes: goodSizes.length,
+    previousGood,
+    previous,
+    previousHash,
+    expected,
+  });
+  let held = snapshot();
+
   // A pipeline over pages: the worker computes its share of page k + 1's row facts while this
   // thread computes the rest of page k's and checks page k in seq order (see ParallelFacts).
   const parallel = new ParallelFacts();
+  const cheap = (page: readonly RawAuditRow[]) =>
+    page.length > 0 && page[page.length - 1]!.seq <= vouchedUpTo && page[0]!.seq < fullFrom;
+  const begin = (page: readonly RawAuditRow[]) =>
+    parallel.begin(
+      page.map((row) => row.text),
+      !cheap(page),
+    );
   try {
-    let rows = await tree.rawRange(orgId, expected, PAGE);
-    // A log of more than one page is worth a second thread (it starts while this one works).
-    if (rows.length === PAGE) parallel.start();
-    let job = parallel.begin(rows.map((row) => row.text));
-    while (rows.length > 0) {
-      let next: typeof rows = [];
-      if (rows.length === PAGE) {
-        next = await tree.rawRange(orgId, rows[rows.length - 1]!.seq + 1, PAGE);
+    pages: for (;;) {
+      let rows = await tree.rawRange(orgId, expected, PAGE);
+      // A log of more than one page is worth a second thread (it starts while this one works).
+      if (rows.length === PAGE) parallel.start();
+      let job = begin(rows);
+      while (rows.length > 0) {
+        let next: RawAuditRow[] = [];
+        if (rows.length === PAGE) {
+          next = await tree.rawRange(orgId, rows[rows.length - 1]!.seq + 1, PAGE);
+        }
+        const nextJob = begin(next);
+        const vouched = !job.parse;
+        const facts = await parallel.finish(job);
+        for (let index = 0; index < rows.length; index += 1) {
+          const row = rows[index]!;
+          let checked: CheckedRow | VerificationFailure | undefined;
+          if (vouched) {
+            checked = checkVouchedRow(row, index, facts, expected, previousHash);
+          } else {
+            checked =
+              checkRowFromFacts(row, index, facts, expected, previousHash) ??
+              checkRow(row, expected, previousHash, previous);
+          }
+          if (checked === undefined) {
+            restore(held);
+            continue pages;
+          }
+          if (isFailure(checked)) return fail(checked);
+          accumulator.push(checked.leaf);
+          previous = checked;
+          previousHash = row.hash;
+          expected += 1;
+          const size = row.seq;
+          if (!interesting.has(size)) continue;
+          const root = accumulator.root();
+          roots.set(size, root);
+          const group = groups.get(size);
+          if (group === undefined) continue;
+          const problem = await checkCheckpoints(group, root, previousGood, consistency);
+          if (problem !== undefined && vouched) {
+            restore(held);
+            continue pages;
+          }
+          if (problem !== undefined) return fail(problem);
+          previousGood = { size, root };
+          goodSizes.push(size);
+          if (vouched) held = snapshot();
+        }
+        rows = next;
+        job = nextJob;
       }
-      const nextJob = parallel.begin(next.map((row) => row.text));
-      const facts = await parallel.finish(job);
-      for (let index = 0; index < rows.length; index += 1) {
-        const row = rows[index]!;
-        const checked =
-          checkRowFromFacts(row, index, facts, expected, previousHash) ??
-          checkRow(row, expected, previousHash, previous);
-        if (isFailure(checked)) return fail(checked);
-        accumulator.push(checked.leaf);
-        previous = checked;
-        previousHash = row.hash;
-        expected += 1;
-        const size = row.seq;
-        if (!interesting.has(size)) continue;
-        const root = accumulator.root();
-        roots.set(size, root);
-        const group = groups.get(size);
-        if (group === undefined) continue;
-        const problem = await checkCheckpoints(group, root, previousGood, consistency);
-        if (problem !== undefined) return fail(problem);
-        previousGood = { size, root };
-        goodSizes.push(size);
-      }
-      rows = next;
-      job = nextJob;
+      break;
     }
   } finally {
     await parallel.close();
+  }
+
+  // Back to the state after the last checkpoint that held, to check in full from there.
+  function restore(state: ReturnType<typeof snapshot>): void {
+    accumulator = state.accumulator.clone();
+    goodSizes.length = state.goodSizes;
+    previousGood = state.previousGood;
+    previous = state.previous;
+    previousHash = state.previousHash;
+    expected = state.expected;
+    fullFrom = state.expected;
   }
 
   const size = expected - 1;
