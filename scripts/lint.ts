@@ -5,8 +5,8 @@
  *  - only sandbox/ imports child_process; only config/ reads process.env; only store/ imports
  *    database drivers or Kysely;
  *  - no `export *` in an index.ts (each room names what it exports).
- * Tests and __fixtures__ are read too, as test code: exempt from the room rules, not from the
- * rest. Plain JavaScript modules in src/ (.mjs) are read like TypeScript.
+ * Tests and __fixtures__ are read too, as test code: exempt from the layering and from the
+ * process.env and driver rules, not from the rest (no child_process outside src/sandbox/). Plain JavaScript modules in src/ (.mjs) are read like TypeScript.
  * Prints one line per violation and exits 1 when there is any.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -37,10 +37,17 @@ const levels: Record<string, number> = {
   cli: 8, // the CLI's `serve` starts the HTTP server, so it sits one level above server/
 };
 
-const onlyIn: Array<{ pattern: RegExp; room: string; what: string }> = [
+// `tests: true`: tests and fixtures may break the rule too. Nothing under src/ but the sandbox
+// starts processes, tests included: tests that run programs live in test/.
+const onlyIn: Array<{ pattern: RegExp; room: string; what: string; tests?: boolean }> = [
   { pattern: /from ['"](node:)?child_process['"]/, room: 'sandbox', what: 'child_process' },
-  { pattern: /\bprocess\.env\b/, room: 'config', what: 'process.env' },
-  { pattern: /from ['"](kysely|pg|better-sqlite3)['"]/, room: 'store', what: 'a database driver' },
+  { pattern: /\bprocess\.env\b/, room: 'config', what: 'process.env', tests: true },
+  {
+    pattern: /from ['"](kysely|pg|better-sqlite3)['"]/,
+    room: 'store',
+    what: 'a database driver',
+    tests: true,
+  },
 ];
 
 function walk(folder: string): string[] {
@@ -66,11 +73,11 @@ for (const file of walk(sourceRoot)) {
     continue;
   }
   const text = readFileSync(file, 'utf8');
-  // Tests and their fixtures (harnesses, worker scripts, tamper helpers that run the auditor's
-  // standalone tool) may reach into any room and start processes; product code may not.
+  // Tests and their fixtures (harnesses, worker scripts) may reach into any room; product code
+  // may not.
   const isTest = file.endsWith('.test.ts') || file.includes(`${sep}__fixtures__${sep}`);
   for (const rule of onlyIn) {
-    if (rule.room !== room && !isTest && rule.pattern.test(text)) {
+    if (rule.room !== room && !(isTest && rule.tests === true) && rule.pattern.test(text)) {
       violations.push(`${name}: only src/${rule.room}/ may use ${rule.what}`);
     }
   }

@@ -1,13 +1,8 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { canonicalJson, sha256Hex } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
 import { unsafeExecuteForTests } from '../../store/testing.js';
 import { exportLog } from '../export/export-log.js';
-
-const REPO_ROOT = resolve(import.meta.dirname, '../../..');
-const TOOL = resolve(REPO_ROOT, 'tools/verify-audit.mjs');
 
 const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
@@ -78,38 +73,4 @@ export async function writeExport(store: Store, path: string): Promise<void> {
   let text = '';
   for await (const line of exportLog(store.auditTree, 'default', { format: 'jsonl' })) text += line;
   writeFileSync(path, text);
-}
-
-/** Runs tools/verify-audit.mjs in a child process, as an auditor would. */
-export function runAuditorTool(
-  exportPath: string,
-  verifierKey: string,
-  witnessPath?: string,
-): Promise<{ code: number | null; result: Record<string, unknown> }> {
-  const args = [
-    TOOL,
-    exportPath,
-    '--vkey',
-    verifierKey,
-    '--json',
-    ...(witnessPath === undefined ? [] : ['--witness', witnessPath]),
-  ];
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => {
-      try {
-        done({ code, result: JSON.parse(stdout) as Record<string, unknown> });
-      } catch {
-        fail(new Error(`verify-audit.mjs printed no JSON (exit ${code}): ${stderr}`));
-      }
-    });
-  });
 }

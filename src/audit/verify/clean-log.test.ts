@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORG, openAuditHarness, type AuditHarness } from '../__fixtures__/audit-harness.js';
-import { runAuditorTool, writeExport } from '../__fixtures__/tamper.js';
+import { writeExport } from '../__fixtures__/tamper.js';
+import { runAuditorTool } from '../../../test/support/auditor-tool.js';
 import { verifyLog } from './verify-log.js';
 
 const ENTRIES = 100_000;

@@ -13,7 +13,6 @@ import {
   insertRow,
   readRow,
   rewriteAndRechain,
-  runAuditorTool,
   shiftFrom,
   writeExport,
   writeRow,
@@ -22,6 +21,7 @@ import { signCheckpoint } from '../checkpoint/checkpoint-note.js';
 import { createWitness, readWitnessFile } from '../checkpoint/witness.js';
 import { fromHex, leafHash, toHex } from '../merkle/hashes.js';
 import type { LogVerification } from './verification.js';
+import { runAuditorTool } from '../../../test/support/auditor-tool.js';
 import { verifyLog } from './verify-log.js';
 
 const TOTAL = 65;
