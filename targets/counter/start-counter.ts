@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SupervisedProcess, Supervisor } from '../../src/sandbox/index.js';
+import { startListening } from '../start-listening.js';
 import type { JournalEntry } from './counter.js';
 
 const counterFile = fileURLToPath(new URL('./counter.ts', import.meta.url));
-const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** A running counter service and the connector settings that reach it. */
 export interface RunningCounter {
@@ -26,35 +26,12 @@ export async function startCounter(
   supervisor: Supervisor,
   options: { dir: string; delayMs?: number },
 ): Promise<RunningCounter> {
-  const command = [process.execPath, '--import', import.meta.resolve('tsx'), counterFile];
-  command.push('--dir', options.dir, '--port', '0', '--delay-ms', String(options.delayMs ?? 0));
-  let settle: { ready(url: string): void; failed(error: Error): void } | undefined;
-  const ready = new Promise<string>((resolve, reject) => {
-    settle = { ready: resolve, failed: reject };
-  });
-  const started = await supervisor.start({
+  const { process: started, url } = await startListening(supervisor, {
     name: 'counter',
-    command,
-    cwd: repositoryRoot,
-    onLine: (line) => {
-      try {
-        const parsed = JSON.parse(line) as { listening?: unknown };
-        if (typeof parsed.listening === 'string') settle?.ready(parsed.listening);
-      } catch {
-        // not the ready line
-      }
-    },
+    script: counterFile,
+    args: ['--dir', options.dir, '--port', '0', '--delay-ms', String(options.delayMs ?? 0)],
+    what: 'the counter',
   });
-  void started.exited.then((exit) =>
-    settle?.failed(
-      new Error(`the counter exited before it was ready (${exit.code ?? exit.signal})`),
-    ),
-  );
-  const timer = setTimeout(
-    () => settle?.failed(new Error('the counter was not ready within 20 s')),
-    20_000,
-  );
-  const url = await ready.finally(() => clearTimeout(timer));
   return {
     process: started,
     url,

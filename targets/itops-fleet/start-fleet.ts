@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SupervisedProcess, Supervisor } from '../../src/sandbox/index.js';
+import { startListening } from '../start-listening.js';
 
 const fleetFile = fileURLToPath(new URL('./fleet.ts', import.meta.url));
-const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** A running fleet and the settings the itops-fleet connector needs. */
 export interface RunningFleet {
@@ -32,50 +32,18 @@ export async function startFleet(
   supervisor: Supervisor,
   options: FleetStartOptions,
 ): Promise<RunningFleet> {
-  const command = [
-    process.execPath,
-    '--import',
-    import.meta.resolve('tsx'),
-    fleetFile,
-    '--dir',
-    options.dir,
-    '--port',
-    '0',
-  ];
+  const args = ['--dir', options.dir, '--port', '0'];
   if (options.degradeAfterMs !== undefined)
-    command.push('--degrade-after-ms', String(options.degradeAfterMs));
-  if (options.tickMs !== undefined) command.push('--tick-ms', String(options.tickMs));
-  if (options.incident !== undefined) command.push('--incident', options.incident);
-  let settle: { ready(url: string): void; failed(error: Error): void } | undefined;
-  const ready = new Promise<string>((resolve, reject) => {
-    settle = { ready: resolve, failed: reject };
-  });
-  const started = await supervisor.start({
+    args.push('--degrade-after-ms', String(options.degradeAfterMs));
+  if (options.tickMs !== undefined) args.push('--tick-ms', String(options.tickMs));
+  if (options.incident !== undefined) args.push('--incident', options.incident);
+  const { process: started, url } = await startListening(supervisor, {
     name: 'itops-fleet',
-    command,
-    cwd: repositoryRoot,
-    onLine: (line) => {
-      try {
-        const parsed = JSON.parse(line) as { listening?: unknown };
-        if (typeof parsed.listening === 'string') settle?.ready(parsed.listening);
-      } catch {
-        // not the ready line
-      }
-    },
+    script: fleetFile,
+    args,
+    what: 'the fleet',
+    hint: `see ${options.dir}/fleet.log`,
   });
-  // Settling twice is a no-op, so a later exit after the ready line changes nothing.
-  void started.exited.then((exit) =>
-    settle?.failed(
-      new Error(
-        `the fleet exited before it was ready (${exit.code ?? exit.signal}); see ${options.dir}/fleet.log`,
-      ),
-    ),
-  );
-  const timer = setTimeout(
-    () => settle?.failed(new Error('the fleet was not ready within 20 s')),
-    20_000,
-  );
-  const url = await ready.finally(() => clearTimeout(timer));
   const logDir = join(options.dir, 'logs');
   return {
     process: started,
