@@ -2,7 +2,8 @@ import { hash as oneShotHash } from 'node:crypto';
 import type { RawAuditRow } from '../../store/index.js';
 import { canonicalTextOf } from '../canonical-text.js';
 import { leafHash, type Hash } from '../merkle/hashes.js';
-import { rowFacts, type RowFacts } from './row-facts.mjs';
+import { entryDigests } from '../merkle/entry-digests.mjs';
+import type { RowFacts } from './row-facts.mjs';
 import type { VerificationFailure } from './verification.js';
 
 /** A row that passed, as the next row's checks need it. */
@@ -89,10 +90,8 @@ export function checkRow(
   // the leaf is over the same bytes. (Text that matches its hash but is not canonical can only be
   // a forgery with a recomputed hash, and its leaf then differs from the one the signed
   // checkpoints cover.) Otherwise the text may be a re-serialised copy: canonicalise and retry.
-  const facts = rowFacts([row.text]);
-  if (facts.hashes[0] === row.hash) {
-    return { row, prevHash: entry.prevHash, leaf: facts.leaves.subarray(0, 32) };
-  }
+  const digests = entryDigests(row.text);
+  if (digests.hash === row.hash) return { row, prevHash: entry.prevHash, leaf: digests.leaf };
   const canonical = canonicalTextOf(row.text, parsed);
   if (canonical === row.text || oneShotHash('sha256', canonical, 'hex') !== row.hash) {
     return failure(
