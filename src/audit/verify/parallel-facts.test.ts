@@ -6,7 +6,7 @@ import {
   openAuditHarness,
   type AuditHarness,
 } from '../__fixtures__/audit-harness.js';
-import { readRow, writeRow } from '../__fixtures__/tamper.js';
+import { hashOf, readRow, writeRow } from '../__fixtures__/tamper.js';
 import { unsafeExecuteForTests } from '../../store/testing.js';
 import { ParallelFacts } from './parallel-facts.js';
 import { rowFacts } from './row-facts.mjs';
@@ -123,6 +123,24 @@ describe('verifying a log of several pages', () => {
       verifyLog({ tree: harness.store.auditTree, orgId: ORG, verifier: harness.verifier });
     expect(await verify()).toMatchObject({ ok: true, entries: 12_000, checkpoints: 1 });
     await dropProtections(harness.store);
+    // A row the cheap check passes (its seq member sits in details) while its text claims another
+    // seq, and the log cut short after it: no checkpoint vouches for it, so it is checked in
+    // full and reported as the full check reports it, before the truncation.
+    const crafted = await readRow(harness.store, 10_500);
+    const entry = { ...crafted.entry, seq: 99, details: { seq: 10_500 } };
+    const hash = hashOf(entry);
+    await writeRow(harness.store, 10_500, { entry, prevHash: crafted.prevHash, hash });
+    const original = await readRow(harness.store, 10_501);
+    await unsafeExecuteForTests(
+      harness.store,
+      'create table kept as select * from audit_log where seq > 10500',
+    );
+    await unsafeExecuteForTests(harness.store, 'delete from audit_log where seq > 10500');
+    expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 10_500, code: 'reordered' });
+    await writeRow(harness.store, 10_500, crafted);
+    await unsafeExecuteForTests(harness.store, 'insert into audit_log select * from kept');
+    expect((await readRow(harness.store, 10_501)).hash).toBe(original.hash);
+    expect(await verify()).toMatchObject({ ok: true, entries: 12_000 });
     // A row under the checkpoint stored re-serialised (same value, other bytes): the cheap check
     // of vouched rows fails on its hash, and the full check from the last checkpoint passes it.
     const copy = await readRow(harness.store, 2_500);

@@ -62,7 +62,10 @@ export async function verifyLog(input: VerifyLogInput): Promise<LogVerification>
   // state after the last checkpoint that held is kept; if a cheap check or a checkpoint fails,
   // verify goes back to it and checks everything from there in full, so every failure is
   // found and named as the full check names it.
-  const vouchedUpTo = Math.max(0, ...groups.keys());
+  let vouchedUpTo = 0;
+  for (const checkpointSize of groups.keys()) vouchedUpTo = Math.max(vouchedUpTo, checkpointSize);
+  // Rows checked the cheap way that no checkpoint has vouched for yet.
+  let unvouched = false;
   let fullFrom = vouchedUpTo === 0 ? 1 : Number.POSITIVE_INFINITY;
   const snapshot = () => ({
     accumulator: accumulator.clone(),
@@ -113,6 +116,7 @@ export async function verifyLog(input: VerifyLogInput): Promise<LogVerification>
             continue pages;
           }
           if (isFailure(checked)) return fail(checked);
+          if (vouched) unvouched = true;
           accumulator.push(checked.leaf);
           previous = checked;
           previousHash = row.hash;
@@ -131,12 +135,18 @@ export async function verifyLog(input: VerifyLogInput): Promise<LogVerification>
           if (problem !== undefined) return fail(problem);
           previousGood = { size, root };
           goodSizes.push(size);
-          if (vouched) held = snapshot();
+          if (vouched) {
+            held = snapshot();
+            unvouched = false;
+          }
         }
         rows = next;
         job = nextJob;
       }
-      break;
+      // The log ended before a checkpoint vouched for the last rows checked the cheap way
+      // (it was cut short, or its largest checkpoint is not where it claims): check them in full.
+      if (!unvouched) break;
+      restore(held);
     }
   } finally {
     await parallel.close();
@@ -151,6 +161,7 @@ export async function verifyLog(input: VerifyLogInput): Promise<LogVerification>
     previousHash = state.previousHash;
     expected = state.expected;
     fullFrom = state.expected;
+    unvouched = false;
   }
 
   const size = expected - 1;
