@@ -27,10 +27,10 @@ export interface FactsJob {
  * Row facts (hashes, leaf hashes, the seq and prevHash a text claims) computed on two threads,
  * so that a verify uses both cores of a small machine: `begin` hands the leading share of a page
  * to a worker thread, the caller goes on with other work (reading the next page and handing it
- * over too, checking the previous one), and `finish` computes the rest here and joins the two. The share follows a simple feedback: less
- * when this thread had to wait for the worker, more when it did not. The worker only computes;
- * every decision stays with the caller, and when the worker fails or exits this thread computes
- * everything itself (same code, same result).
+ * over too, checking the previous one), and `finish` computes the rest here and joins the two.
+ * The share is set from measured costs so that both threads finish a page together. The worker
+ * only computes; every decision stays with the caller, and when the worker fails or exits this
+ * thread computes everything itself (same code, same result).
  */
 export class ParallelFacts {
   private worker: Worker | undefined;
