@@ -128,11 +128,7 @@ export async function replayDecisions(
     if (decision.effect === recorded.effect) continue;
     result.changed.push({
       ...where(recorded),
-      recorded: {
-        effect: recorded.effect,
-        policyIds: recorded.policyIds,
-        version: recorded.policyVersion,
-      },
+      recorded: recordedSide(recorded),
       candidate: {
         effect: decision.effect,
         policyIds: decision.policyIds,
@@ -142,6 +138,14 @@ export async function replayDecisions(
     });
   }
   return result;
+}
+
+function recordedSide(recorded: RecordedDecision): ChangedDecision['recorded'] {
+  return {
+    effect: recorded.effect,
+    policyIds: recorded.policyIds,
+    version: recorded.policyVersion,
+  };
 }
 
 /** Where the shadow set, decided beside the enforced one, answered differently. */
@@ -157,11 +161,7 @@ export async function shadowDifferences(
     if (recorded.shadow.effect === recorded.effect) continue;
     result.changed.push({
       ...where(recorded),
-      recorded: {
-        effect: recorded.effect,
-        policyIds: recorded.policyIds,
-        version: recorded.policyVersion,
-      },
+      recorded: recordedSide(recorded),
       candidate: {
         effect: recorded.shadow.effect,
         policyIds: recorded.shadow.policyIds,

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, resolve } from 'node:path';
 import type { RunRecord, UserRecord } from '../../store/index.js';
 import { CastellanService } from '../service.js';
-import type { ScenarioEvent, ScenarioSummary } from './itops-scenario.js';
+import { auditCheck, type ScenarioEvent, type ScenarioSummary } from './itops-scenario.js';
 import { seedRecords, type SeedRecord } from './records-seed.js';
 
 type Check = ScenarioSummary['checks'][number];
@@ -180,11 +180,7 @@ export async function runComplianceScenario(
           ok: evidence.some((entry) => entry.type === 'tool-call-succeeded'),
           detail: `${evidence.length} entries`,
         },
-        {
-          name: 'audit log verifies',
-          ok: audit.ok,
-          detail: audit.ok ? `${audit.entries} entries` : audit.reason,
-        },
+        auditCheck(audit),
       ],
       audit,
     };

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { UserRecord } from '../../store/index.js';
 import { CastellanService } from '../service.js';
-import type { ScenarioEvent, ScenarioSummary } from './itops-scenario.js';
+import { auditCheck, type ScenarioEvent, type ScenarioSummary } from './itops-scenario.js';
 
 type Check = ScenarioSummary['checks'][number];
 
@@ -146,11 +146,7 @@ export async function runFinanceScenario(
             !existsSync(join(ledger, 'payments.tsv')),
           detail: payReason.slice(0, 200),
         },
-        {
-          name: 'audit log verifies',
-          ok: audit.ok,
-          detail: audit.ok ? `${audit.entries} entries` : audit.reason,
-        },
+        auditCheck(audit),
       ],
       audit,
     };

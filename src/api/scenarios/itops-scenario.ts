@@ -33,6 +33,15 @@ export interface ScenarioSummary {
   audit: ChainVerification;
 }
 
+/** The check every scenario ends with: the audit log it left verifies. */
+export function auditCheck(audit: ChainVerification): ScenarioSummary['checks'][number] {
+  return {
+    name: 'audit log verifies',
+    ok: audit.ok,
+    detail: audit.ok ? `${audit.entries} entries` : audit.reason,
+  };
+}
+
 /**
  * IT operations, end to end: a fleet with a failing service; the itops agent reads the fleet
  * status and the logs and runs a sandboxed diagnostic on its own, proposes a restart that needs
@@ -131,11 +140,7 @@ export async function runItopsScenario(
           },
           ...config.checks,
           signedPacks,
-          {
-            name: 'audit log verifies',
-            ok: audit.ok,
-            detail: audit.ok ? `${audit.entries} entries` : audit.reason,
-          },
+          auditCheck(audit),
         ],
         audit,
       };

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { UserRecord } from '../../store/index.js';
 import { SHIPPED_PACKS_DIR } from '../home.js';
 import { CastellanService } from '../service.js';
-import type { ScenarioEvent, ScenarioSummary } from './itops-scenario.js';
+import { auditCheck, type ScenarioEvent, type ScenarioSummary } from './itops-scenario.js';
 import { refuseUnsignedPacks } from './rnd-pack-refusals.js';
 
 type Check = ScenarioSummary['checks'][number];
@@ -110,11 +110,7 @@ export async function runRndScenario(
         ...refusals,
         network.check,
         secrets.check,
-        {
-          name: 'audit log verifies',
-          ok: audit.ok,
-          detail: audit.ok ? `${audit.entries} entries` : audit.reason,
-        },
+        auditCheck(audit),
       ],
       audit,
     };
