@@ -21,6 +21,7 @@ import type {
 import type { InstanceKeys } from '../tokens/index.js';
 import { ApiError } from './errors.js';
 import { isPackApproval } from './packs/pack-approvals.js';
+import { decisionEventType } from './approval-events.js';
 
 /** A signer over the instance's Ed25519 key: only this instance can make a decision link. */
 export function instanceLinkSigner(keys: InstanceKeys): LinkSigner {
@@ -191,12 +192,7 @@ export class ApprovalWork {
     via: 'cli-or-api' | 'link',
   ): Promise<void> {
     await this.dependencies.audit.append({
-      type:
-        outcome.status === 'approved'
-          ? 'approval-granted'
-          : outcome.status === 'denied'
-            ? 'approval-denied'
-            : 'approval-decision-recorded',
+      type: decisionEventType(outcome.status),
       runId: outcome.approval.runId,
       stepIndex: outcome.approval.stepIndex,
       actor: { user: actor.id },

@@ -37,6 +37,7 @@ import {
 } from '../store/index.js';
 import { loadInstanceKeys, type InstanceKeys } from '../tokens/index.js';
 import { ApprovalWork } from './approval-work.js';
+import { decisionEventType } from './approval-events.js';
 import { AuditService } from './audit-service.js';
 import { AccessService, wireAccess } from './access-service.js';
 import { permitControlPlane } from './control-plane-authorizer.js';
@@ -384,14 +385,8 @@ export class CastellanService {
       input.decision,
       input.reason ?? null,
     );
-    const type =
-      outcome.status === 'approved'
-        ? 'approval-granted'
-        : outcome.status === 'denied'
-          ? 'approval-denied'
-          : 'approval-decision-recorded';
     await this.audit.append({
-      type,
+      type: decisionEventType(outcome.status),
       runId: outcome.approval.runId,
       stepIndex: outcome.approval.stepIndex,
       actor: { user: actor.id },

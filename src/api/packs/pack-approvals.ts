@@ -5,6 +5,7 @@ import { ApiError } from '../errors.js';
 import { decisionSchema } from '../inputs.js';
 import type { PackServiceContext } from './context.js';
 import { packRefSchema, parsePackInput, reasonSchema, splitRef } from './pack-inputs.js';
+import { decisionEventType } from '../approval-events.js';
 
 /** The approval `tool` of a pack promotion and of a quarantine release. */
 export const PACK_PROMOTE_TOOL = 'castellan:pack.promote';
@@ -134,12 +135,7 @@ export class PackApprovals {
       input.reason ?? null,
     );
     await this.context.audit.append({
-      type:
-        outcome.status === 'approved'
-          ? 'approval-granted'
-          : outcome.status === 'denied'
-            ? 'approval-denied'
-            : 'approval-decision-recorded',
+      type: decisionEventType(outcome.status),
       actor: { user: actor.id },
       tool: approval.tool,
       approver: actor.id,

@@ -22,6 +22,7 @@ import { diffPolicySets, type PolicyDiff } from './policy-diff.js';
 import { replayDecisions, shadowDifferences, type DecisionComparison } from './policy-history.js';
 import { parsePolicyFiles, parseVersion, sinceSchema } from './policy-inputs.js';
 import type { PolicyRuntime } from './policy-runtime.js';
+import { decisionEventType } from '../approval-events.js';
 
 /** What the policy operations share with the application service. */
 export interface PolicyServiceContext {
@@ -181,12 +182,7 @@ export class PolicyService {
       input.reason ?? null,
     );
     await audit.append({
-      type:
-        outcome.status === 'approved'
-          ? 'approval-granted'
-          : outcome.status === 'denied'
-            ? 'approval-denied'
-            : 'approval-decision-recorded',
+      type: decisionEventType(outcome.status),
       actor: { user: actor.id },
       tool: POLICY_APPLY_TOOL,
       approver: actor.id,

@@ -1,9 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
-import type { Command } from 'commander';
-import { ApiError, CastellanService } from '../../api/index.js';
-import type { UserRecord } from '../../store/index.js';
-import { globals } from '../context.js';
+import { ApiError } from '../../api/index.js';
 
 /** Reads a file a command was given, refusing one larger than `limit` bytes. */
 export async function readLimited(path: string, limit: number, what: string): Promise<Buffer> {
@@ -32,22 +29,4 @@ export async function writeNew(path: string, data: string | Buffer, mode = 0o644
   if (existsSync(path))
     throw new ApiError('bad-input', `${path} exists; remove it or choose --out`);
   await writeFile(path, data, { mode, flag: 'wx' });
-}
-
-/** Runs a body with the home's service acting as `--as`; pack commands work on the local home. */
-export async function withHomeUser<T>(
-  command: Command,
-  work: (service: CastellanService, actor: UserRecord) => Promise<T>,
-): Promise<T> {
-  const { options, home } = globals(command);
-  if (options.server !== undefined)
-    throw new ApiError('bad-input', 'packs commands act on the local home; drop --server');
-  if (options.as === undefined)
-    throw new ApiError('bad-input', 'this command acts as a user: pass --as USER');
-  const service = await CastellanService.open(home);
-  try {
-    return await work(service, await service.localUser(options.as));
-  } finally {
-    await service.close();
-  }
 }

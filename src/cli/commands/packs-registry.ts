@@ -4,7 +4,8 @@ import { environmentSchema } from '../../config/index.js';
 import { archiveLimits } from '../../packs/index.js';
 import { globals } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { readLimited, withHomeUser } from './pack-files-io.js';
+import { withLocalService } from './local-service.js';
+import { readLimited } from './pack-files-io.js';
 
 function environmentOf(value: string): 'dev' | 'staging' | 'prod' {
   const parsed = environmentSchema.safeParse(value);
@@ -25,7 +26,7 @@ export function registerPackRegistry(packs: Command): void {
       const envelope = (
         await readLimited(options.envelope ?? `${archivePath}.dsse.json`, 64 * 1024, 'envelope')
       ).toString('utf8');
-      await withHomeUser(command, async (service, actor) => {
+      await withLocalService(command, async (service, actor) => {
         const published = await service.packs.publish(actor, { archive, envelope });
         output.data(published);
         output.line(
@@ -39,7 +40,7 @@ export function registerPackRegistry(packs: Command): void {
     .description('published versions, where each is admitted, and quarantines')
     .action(async (_options: unknown, command: Command) => {
       const { output } = globals(command);
-      await withHomeUser(command, async (service, actor) => {
+      await withLocalService(command, async (service, actor) => {
         const list = await service.packs.list(actor);
         output.data({ packs: list });
         for (const pack of list)
@@ -56,7 +57,7 @@ export function registerPackRegistry(packs: Command): void {
     .description('one version: digest, signer, provenance, admissions with approvers, quarantine')
     .action(async (ref: string, _options: unknown, command: Command) => {
       const { output } = globals(command);
-      await withHomeUser(command, async (service, actor) => {
+      await withLocalService(command, async (service, actor) => {
         const pack = await service.packs.show(actor, ref);
         output.data(pack);
         output.line(`${pack.name}@${pack.version} by ${pack.publisher}: ${pack.description}`);
@@ -87,7 +88,7 @@ export function registerPackRegistry(packs: Command): void {
     .description('ask for admission to staging or prod; approvers decide with packs approve')
     .action(async (ref: string, options: { env: string }, command: Command) => {
       const { output } = globals(command);
-      process.exitCode = await withHomeUser(command, async (service, actor) => {
+      process.exitCode = await withLocalService(command, async (service, actor) => {
         const approval = await service.packs.requestPromotion(actor, ref, options.env);
         output.data({ approval });
         output.line(
@@ -105,7 +106,7 @@ export function registerPackRegistry(packs: Command): void {
       .description(`${decision} a pack promotion or release request`)
       .action(async (approvalId: string, options: { reason?: string }, command: Command) => {
         const { output } = globals(command);
-        process.exitCode = await withHomeUser(command, async (service, actor) => {
+        process.exitCode = await withLocalService(command, async (service, actor) => {
           const view = await service.packs.approvals.decide(actor, approvalId, {
             decision,
             ...(options.reason === undefined ? {} : { reason: options.reason }),
@@ -128,7 +129,7 @@ export function registerPackRegistry(packs: Command): void {
     )
     .action(async (ref: string, options: { reason: string }, command: Command) => {
       const { output } = globals(command);
-      await withHomeUser(command, async (service, actor) => {
+      await withLocalService(command, async (service, actor) => {
         const quarantine = await service.packs.quarantine(actor, ref, options.reason);
         output.data(quarantine);
         output.line(`quarantined ${ref}: ${quarantine.reason}`);
@@ -142,7 +143,7 @@ export function registerPackRegistry(packs: Command): void {
     .description('ask for a quarantine to be lifted (needs an approver)')
     .action(async (ref: string, options: { reason: string }, command: Command) => {
       const { output } = globals(command);
-      process.exitCode = await withHomeUser(command, async (service, actor) => {
+      process.exitCode = await withLocalService(command, async (service, actor) => {
         const approval = await service.packs.requestRelease(actor, ref, options.reason);
         output.data({ approval });
         output.line(`${approval.id}: ${approval.reason}`);
@@ -165,7 +166,7 @@ export function registerPackRegistry(packs: Command): void {
       ) => {
         const { output } = globals(command);
         const publicKeyPem = (await readLimited(file, 16 * 1024, 'public key')).toString('utf8');
-        await withHomeUser(command, async (service, actor) => {
+        await withLocalService(command, async (service, actor) => {
           const key = await service.packs.trustKey(actor, {
             environment: environmentOf(options.env),
             publicKeyPem,
@@ -186,7 +187,7 @@ export function registerPackRegistry(packs: Command): void {
     .requiredOption('--reason <text>', 'why (recorded)')
     .action(async (keyId: string, options: { env: string; reason: string }, command: Command) => {
       const { output } = globals(command);
-      await withHomeUser(command, async (service, actor) => {
+      await withLocalService(command, async (service, actor) => {
         await service.packs.untrustKey(actor, {
           environment: environmentOf(options.env),
           keyId,
@@ -203,7 +204,7 @@ export function registerPackRegistry(packs: Command): void {
     .option('--env <environment>', 'one environment')
     .action(async (options: { env?: string }, command: Command) => {
       const { output } = globals(command);
-      await withHomeUser(command, async (service, actor) => {
+      await withLocalService(command, async (service, actor) => {
         const keys = await service.packs.listTrust(
           actor,
           options.env === undefined ? undefined : environmentOf(options.env),
